@@ -1,0 +1,1 @@
+"""Measurement: question sets, retrieval and answer metrics, reports."""

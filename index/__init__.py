@@ -1,0 +1,1 @@
+"""Ingestion and search: corpus files → articles (with dates) → chunks → dense + keyword index."""

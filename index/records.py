@@ -1,0 +1,191 @@
+"""The records that flow through the pipeline: page → Article → Chunk → Hit.
+
+Every layer after `index/` speaks in these dataclasses. Dates are never bare strings: an
+`ArticleDate` carries the day (or the first day of the month/year it stands for), how precise it
+is, and where it came from.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+
+
+class Precision(str, Enum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class ArticleDate:
+    """A publication date known to some precision.
+
+    `value` is the exact day for DAY precision, the first day of the month or year for MONTH and
+    YEAR, and None for UNKNOWN. `source` says where it came from, e.g. "dateline+page-footer".
+    """
+
+    value: dt.date | None
+    precision: Precision
+    source: str
+
+    @classmethod
+    def unknown(cls, source: str = "none") -> "ArticleDate":
+        return cls(None, Precision.UNKNOWN, source)
+
+    def iso(self) -> str | None:
+        """`YYYY-MM-DD`, `YYYY-MM` or `YYYY` depending on precision; None when unknown."""
+        if self.value is None or self.precision is Precision.UNKNOWN:
+            return None
+        if self.precision is Precision.DAY:
+            return self.value.isoformat()
+        if self.precision is Precision.MONTH:
+            return f"{self.value.year:04d}-{self.value.month:02d}"
+        return f"{self.value.year:04d}"
+
+    def period(self) -> tuple[dt.date, dt.date] | None:
+        """The first and last day this date may stand for; None when unknown."""
+        if self.value is None or self.precision is Precision.UNKNOWN:
+            return None
+        v = self.value
+        if self.precision is Precision.DAY:
+            return v, v
+        if self.precision is Precision.MONTH:
+            last = calendar.monthrange(v.year, v.month)[1]
+            return dt.date(v.year, v.month, 1), dt.date(v.year, v.month, last)
+        return dt.date(v.year, 1, 1), dt.date(v.year, 12, 31)
+
+    def overlaps(self, since: dt.date | None, until: dt.date | None) -> bool:
+        """True if this date may fall in [since, until]. Unknown dates never match a bound."""
+        if since is None and until is None:
+            return True
+        span = self.period()
+        if span is None:
+            return False
+        first, last = span
+        if since is not None and last < since:
+            return False
+        if until is not None and first > until:
+            return False
+        return True
+
+    def to_json(self) -> dict:
+        return {"date": self.iso(), "date_precision": self.precision.value, "date_source": self.source}
+
+    @classmethod
+    def from_json(cls, d: dict) -> "ArticleDate":
+        precision = Precision(d["date_precision"])
+        raw = d.get("date")
+        if raw is None:
+            return cls(None, Precision.UNKNOWN, d.get("date_source", "none"))
+        parts = [int(p) for p in raw.split("-")]
+        while len(parts) < 3:
+            parts.append(1)
+        return cls(dt.date(*parts), precision, d.get("date_source", "none"))
+
+
+@dataclass(frozen=True)
+class Article:
+    """One article of a page.
+
+    `text` is the article's text as printed, with only print-layout line breaks that cut a
+    sentence removed (see `joins`); every quote the product shows is a substring of it.
+    `page_start`/`page_end` locate the article in the decoded page text, and `joins` lists the
+    (article offset, removed page text) pairs, so any article offset maps back to the page.
+    """
+
+    id: str
+    source: str
+    title: str
+    kicker: str | None
+    byline: str | None
+    date: ArticleDate
+    text: str
+    kind: str = "news"  # "news" | "column" | "caption"
+    page_start: int = 0
+    page_end: int = 0
+    joins: tuple[tuple[int, str], ...] = ()
+
+    def page_offset(self, offset: int) -> int:
+        """Map an offset in `text` to the matching offset in the decoded page text."""
+        shift = 0
+        for at, removed in self.joins:
+            if at <= offset:
+                shift += len(removed)
+            else:
+                break
+        # an offset exactly at a join points after the removed break
+        return self.page_start + offset + shift
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "kicker": self.kicker,
+            "byline": self.byline,
+            **self.date.to_json(),
+            "chars": len(self.text),
+            "kind": self.kind,
+        }
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A sentence-aligned piece of one article: `text == article.text[start:end]`."""
+
+    id: str
+    article_id: str
+    title: str
+    source: str
+    date: ArticleDate
+    start: int
+    end: int
+    text: str
+
+    def to_json(self) -> dict:
+        d = {k: v for k, v in asdict(self).items() if k != "date"}
+        d.update(self.date.to_json())
+        return d
+
+    @classmethod
+    def from_json(cls, d: dict) -> "Chunk":
+        return cls(
+            id=d["id"],
+            article_id=d["article_id"],
+            title=d["title"],
+            source=d["source"],
+            date=ArticleDate.from_json(d),
+            start=d["start"],
+            end=d["end"],
+            text=d["text"],
+        )
+
+
+@dataclass
+class Hit:
+    """A retrieved chunk with its fused score and the per-retriever parts behind it."""
+
+    chunk: Chunk
+    score: float
+    dense_score: float | None = None
+    bm25_score: float | None = None
+    scores: dict = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        c = self.chunk
+        return {
+            "chunk_id": c.id,
+            "article_id": c.article_id,
+            "title": c.title,
+            "date": c.date.iso(),
+            "date_precision": c.date.precision.value,
+            "source": c.source,
+            "text": c.text,
+            "start": c.start,
+            "end": c.end,
+            "score": round(float(self.score), 6),
+        }

@@ -1,0 +1,1 @@
+"""Answering: retrieved chunks → quoted, dated evidence → an answer with citations."""

@@ -1,0 +1,194 @@
+"""Reading corpus files: bytes on disk → a decoded `Page`.
+
+Newspaper archives arrive in whatever encoding the scanner or export tool used. Strict UTF-8 is
+tried first because it is by far the most common and cannot be confused with anything else;
+byte-order marks settle UTF-8-SIG/UTF-16/UTF-32; charset-normalizer handles the legacy Chinese
+code pages (GB2312/GBK/GB18030, Big5). Whatever cannot be read as text is rejected with an
+`UnreadableFileError` whose message names the file and says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import charset_normalizer
+
+from index.errors import UnreadableFileError
+
+SUFFIXES = (".txt", ".md")
+MANIFEST_NAME = "newsqa-manifest.json"
+
+# Checked longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+# charset-normalizer names the GB family by its smallest member that fits the sample; GB18030 is
+# a strict superset of both, so decoding with it never loses a character the guess allowed.
+_GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
+# Real text has essentially no C0 control characters besides line breaks and tabs; a decoded file
+# in which more than this share of characters are controls is binary that happened to decode.
+_MAX_CONTROL_SHARE = 0.05
+_TEXT_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
+
+
+@dataclass(frozen=True)
+class Page:
+    """One corpus file, decoded: `text` has no BOM and only `\\n` line breaks."""
+
+    source: str  # file name, e.g. "000_x.txt"; article ids are built from it
+    path: Path
+    text: str
+    encoding: str
+    sha256: str  # of the raw bytes, so re-indexing can skip unchanged files
+
+
+def read_page(path: Path) -> Page:
+    """Read and decode one .txt/.md file; raise UnreadableFileError if it is not usable text."""
+    path = Path(path)
+    raw = _read_bytes(path)
+    text, encoding = _decode(raw, name=path.name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    if not text.strip():
+        raise UnreadableFileError(f"{path.name}: the file holds only blank space.")
+    if _control_share(text) > _MAX_CONTROL_SHARE:
+        raise UnreadableFileError(f"{path.name}: the file looks binary (mostly control characters), not text.")
+    return Page(source=path.name, path=path, text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
+
+
+def iter_corpus_files(paths: Sequence[Path]) -> list[Path]:
+    """Expand directories (recursively, sorted) to their .txt/.md files.
+
+    Files named explicitly are kept whatever their suffix, so `read_page` can say why an
+    unsupported one is skipped instead of it vanishing silently. Hidden files and folders
+    (".git", editor swap files) are not corpus. Duplicates are dropped, order is kept.
+    """
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found.extend(_corpus_files_under(path))
+        else:
+            found.append(path)
+    seen: set[Path] = set()
+    unique = []
+    for path in found:
+        key = path.resolve()
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
+
+
+def load_sidecar(directory: Path) -> dict[str, dict]:
+    """The `pages` mapping of `directory/newsqa-manifest.json` (file name → entry); {} if absent.
+
+    Entry shape: {"date": "YYYY-MM-DD" | "YYYY-MM" | "YYYY", "title"?: str, "publication"?: str}.
+    A manifest that is present but malformed raises UnreadableFileError: silently ignoring it
+    would give every page the wrong date.
+    """
+    from index.dates import parse_iso_date  # dates imports this module for Page
+
+    path = Path(directory) / MANIFEST_NAME
+    if not path.is_file():
+        return {}
+    try:
+        data = json.loads(_read_bytes(path).decode("utf-8-sig"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise UnreadableFileError(f"{path}: the manifest is not valid UTF-8 JSON ({error}).") from None
+    pages = data.get("pages") if isinstance(data, dict) else None
+    if not isinstance(pages, dict) or not all(isinstance(e, dict) for e in pages.values()):
+        raise UnreadableFileError(f'{path}: the manifest needs a "pages" object mapping file names to entries.')
+    for name, entry in pages.items():
+        if "date" in entry and parse_iso_date(entry["date"]) is None:
+            raise UnreadableFileError(
+                f"{path}: the date {entry['date']!r} for {name} is not YYYY-MM-DD, YYYY-MM or YYYY."
+            )
+    return pages
+
+
+def _corpus_files_under(directory: Path) -> list[Path]:
+    files = []
+    for path in sorted(directory.rglob("*")):
+        relative = path.relative_to(directory)
+        if any(part.startswith(".") for part in relative.parts):
+            continue
+        if path.suffix.lower() in SUFFIXES and path.is_file():
+            files.append(path)
+    return files
+
+
+def _read_bytes(path: Path) -> bytes:
+    name = path.name or str(path)
+    if path.is_dir():
+        raise UnreadableFileError(f"{name}: is a directory, not a text file.")
+    if not path.exists():
+        raise UnreadableFileError(f"{name}: the file does not exist.")
+    if path.name != MANIFEST_NAME and path.suffix.lower() not in SUFFIXES:
+        raise UnreadableFileError(f"{name}: only .txt and .md files can be indexed.")
+    try:
+        raw = path.read_bytes()
+    except PermissionError:
+        raise UnreadableFileError(f"{name}: the file cannot be read (permission denied).") from None
+    except OSError as error:
+        raise UnreadableFileError(f"{name}: the file cannot be read ({error.strerror or error}).") from None
+    if not raw:
+        raise UnreadableFileError(f"{name}: the file is empty.")
+    return raw
+
+
+def _decode(raw: bytes, *, name: str) -> tuple[str, str]:
+    """(text, encoding name) or UnreadableFileError."""
+    for bom, encoding in _BOMS:
+        if raw.startswith(bom):
+            label = "utf-8-sig" if encoding == "utf-8" else encoding
+            return _strict(raw[len(bom) :], encoding, name=name), label
+    if b"\x00" in raw:
+        encoding = _bomless_utf16(raw)
+        if encoding is None:
+            raise UnreadableFileError(f"{name}: the file looks binary (it contains NUL bytes), not text.")
+        return _strict(raw, encoding, name=name), encoding
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(raw).best()
+    if best is None:
+        raise UnreadableFileError(f"{name}: the text encoding could not be recognised.")
+    encoding = "gb18030" if best.encoding.lower() in _GB_FAMILY else best.encoding
+    return _strict(raw, encoding, name=name), encoding.replace("_", "-")
+
+
+def _bomless_utf16(raw: bytes) -> str | None:
+    """UTF-16 without a BOM: NUL bytes are the high half of ASCII characters there. Whichever
+    byte order decodes to cleaner text wins; binary data fails both (stray surrogates, U+0000)."""
+    if len(raw) % 2:
+        return None
+    scores = {}
+    for encoding in ("utf-16-le", "utf-16-be"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if "\x00" not in text and _control_share(text) <= _MAX_CONTROL_SHARE:
+            scores[encoding] = sum(1 for ch in text if ch.isprintable() or ch in _TEXT_CONTROLS)
+    return max(scores, key=scores.get) if scores else None
+
+
+def _strict(raw: bytes, encoding: str, *, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        raise UnreadableFileError(f"{name}: the file is not valid {encoding} text.") from None
+
+
+def _control_share(text: str) -> float:
+    controls = sum(1 for ch in text if ch not in _TEXT_CONTROLS and unicodedata.category(ch) == "Cc")
+    return controls / len(text)

@@ -1,0 +1,205 @@
+"""Date mentions, page dates (sidecar → print → file name → inference) and article datelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from index.dates import find_dates, resolve_article_date, resolve_page_date
+from index.paths import BUNDLED_CORPUS
+from index.reader import Page, read_page
+from index.records import ArticleDate, Precision
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+def page(text: str, name: str = "page.txt") -> Page:
+    return Page(source=name, path=Path("/corpus") / name, text=text, encoding="utf-8", sha256="0")
+
+
+def day(y, m, d, source):
+    return ArticleDate(dt.date(y, m, d), Precision.DAY, source)
+
+
+def month(y, m, source):
+    return ArticleDate(dt.date(y, m, 1), Precision.MONTH, source)
+
+
+def year(y, source):
+    return ArticleDate(dt.date(y, 1, 1), Precision.YEAR, source)
+
+
+# --- find_dates ---------------------------------------------------------------------------------
+
+
+def test_find_dates_reads_every_shape():
+    text = "2019 年 12 月 31 日上午，5月23日，2022年10月17日 星期一，2022年3月，2023年一季度，2022-10-17"
+    found = [(m.year, m.month, m.day, m.weekday) for m in find_dates(text)]
+    assert found == [
+        (2019, 12, 31, None),
+        (None, 5, 23, None),
+        (2022, 10, 17, 0),
+        (2022, 3, None, None),
+        (2023, None, None, None),
+        (2022, 10, 17, None),
+    ]
+    first = find_dates(text)[0]
+    assert text[first.start : first.end] == "2019 年 12 月 31 日"
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("3月28日8时至15时", [(None, 3, 28)]),
+        ("2019年13月", [(2019, None, None)]),  # keeps the valid year of an impossible date
+        ("2月30日", []),
+        ("5000年", []),  # outside 1900–2100: a quantity, not a year
+        ("12345年", []),
+        ("2022.10.35", []),
+        ("今年1至8月份，1.22亿元", []),
+    ],
+)
+def test_find_dates_edge_cases(text, found):
+    assert [(m.year, m.month, m.day) for m in find_dates(text)] == found
+
+
+# --- page dates ---------------------------------------------------------------------------------
+
+
+def test_sidecar_overrides_printed_date():
+    text = "标题\n\n本报讯 (记者 甲) 6月3日，正文。\n\n2022年10月17日 星期一\n"
+    assert resolve_page_date(page(text)) == day(2022, 10, 17, "page-print")
+    assert resolve_page_date(page(text), sidecar={"date": "2021-06"}) == month(2021, 6, "sidecar")
+    assert resolve_page_date(page(text), sidecar={"date": "2021"}) == year(2021, "sidecar")
+    assert resolve_page_date(page(text), sidecar={"title": "no date"}) == day(2022, 10, 17, "page-print")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["2019 年 12 月 31 日 星期二", "2019年12月31日", "周口日报  2019年12月31日  第7版", "2019年12月31日 周二"],
+)
+def test_printed_page_date_with_or_without_weekday(line):
+    text = f"标题\n\n正文，2018年5月1日起施行。\n\n{line}\n"
+    assert resolve_page_date(page(text)) == day(2019, 12, 31, "page-print")
+
+
+def test_date_inside_a_sentence_is_not_the_page_date():
+    # one full date in a sentence, no datelines: only the year is known
+    text = "标题\n\n2022年5月20日，开发区组织开展直播活动。\n"
+    assert resolve_page_date(page(text)) == year(2022, "inferred")
+
+
+def test_weekday_that_matches_wins_over_a_bare_date_line():
+    text = "2022年10月18日\n\n正文。\n\n2022年10月17日 星期一\n"
+    assert resolve_page_date(page(text)) == day(2022, 10, 17, "page-print")
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("2022-10-17_p3.txt", day(2022, 10, 17, "file-name")),
+        ("zkrb_20221017.txt", day(2022, 10, 17, "file-name")),
+        ("周口日报2022年10月17日.txt", day(2022, 10, 17, "file-name")),
+        ("zkrb-2022-03.txt", month(2022, 3, "file-name")),
+        ("001_19064917b4d2d85a.txt", ArticleDate.unknown()),  # digits inside a hash are no date
+    ],
+)
+def test_file_name_date(name, expected):
+    assert resolve_page_date(page("标题\n\n正文没有日期。\n", name)) == expected
+
+
+def test_folder_name_date():
+    p = Page(source="a.txt", path=Path("/archive/2021-06-30/a.txt"), text="正文。", encoding="utf-8", sha256="0")
+    assert resolve_page_date(p) == day(2021, 6, 30, "file-name")
+
+
+def test_printed_date_beats_file_name():
+    text = "正文。\n\n2022年10月17日 星期一\n"
+    assert resolve_page_date(page(text, "2020-01-01.txt")) == day(2022, 10, 17, "page-print")
+
+
+def test_missing_date_is_unknown():
+    assert resolve_page_date(page("标题\n\n5月23日，开发区召开会议。\n")) == ArticleDate.unknown()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # datelines agree with a full date's month: they share its year; page = latest dateline month
+        ("2022年5月20日，活动。5月17日会议。5月24日会议。", month(2022, 5, "inferred")),
+        # a reference date months earlier: datelines follow it
+        ("法律于2021年9月1日施行。10月21日会议。11月1日会议。", month(2021, 11, "inferred")),
+        # a full date next January on a December page: the datelines stay in December of the year before
+        ("自2022年1月1日起施行。12月28日会议。12月30日会议。", month(2021, 12, "inferred")),
+        # full dates only, two in the latest month: that month
+        ("2019 年 12 月 18 日颁奖。2019 年 12 月 31 日上午健步走。", month(2019, 12, "inferred")),
+        # no full date: the year named most often, the month from the datelines
+        ("部署2022年工作。2022年重大项目。2012年以来。3月16日会议。3月28日会议。", month(2022, 3, "inferred")),
+        # a year alone gives only the year
+        ("2022年重大项目储备工作。", year(2022, "inferred")),
+    ],
+)
+def test_inference_from_text(text, expected):
+    assert resolve_page_date(page(text)) == expected
+
+
+# --- article dates ------------------------------------------------------------------------------
+
+
+def test_december_dateline_on_a_january_page_is_last_year():
+    jan = day(2023, 1, 4, "page-print")
+    assert resolve_article_date("12月30日", jan) == day(2022, 12, 30, "dateline+page-print")
+    assert resolve_article_date("1月3日", jan) == day(2023, 1, 3, "dateline+page-print")
+
+
+def test_dateline_far_after_the_page_month_is_last_year():
+    june = month(2022, 6, "sidecar")
+    assert resolve_article_date("11月2日", june) == day(2021, 11, 2, "dateline+sidecar")
+    assert resolve_article_date("6月30日", june) == day(2022, 6, 30, "dateline+sidecar")
+
+
+def test_dateline_on_month_and_year_pages():
+    march = month(2022, 3, "inferred")
+    assert resolve_article_date("3月16日", march) == day(2022, 3, 16, "dateline+inferred-year")
+    assert resolve_article_date("12月1日", year(2019, "inferred")) == day(2019, 12, 1, "dateline+inferred-year")
+
+
+def test_article_without_dateline_takes_the_page_date_at_its_precision():
+    march = month(2022, 3, "inferred")
+    assert resolve_article_date(None, march) == march
+    assert resolve_article_date("近日", march) == march
+
+
+def test_full_dateline_is_taken_as_printed():
+    assert resolve_article_date("2019 年 12 月 19 日", month(2019, 12, "inferred")) == day(2019, 12, 19, "dateline")
+
+
+def test_dateline_without_any_year_stays_unknown():
+    assert resolve_article_date("5月23日", ArticleDate.unknown()) == ArticleDate.unknown()
+    assert resolve_article_date("2月29日", year(2021, "inferred")) == year(2021, "inferred")
+
+
+# --- the bundled corpus -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("stem", "expected"),
+    [
+        ("000_23030f2446925dce", month(2022, 5, "inferred")),  # 5月17–24日 datelines + 2022年5月20日
+        ("001_19064917b4d2d85a", month(2021, 11, "inferred")),  # 10–11月 datelines after 2021年9月1日
+        ("002_7a6c6d4802af1dea", day(2022, 10, 17, "page-print")),  # footer 2022年10月17日 星期一
+        ("003_e99b61bfbcb1de75", month(2019, 12, "inferred")),  # 2019 年 12 月 18–31 日
+        ("004_ee1bfada88838ace", month(2022, 3, "inferred")),  # 3月 datelines, 2022年 named
+    ],
+)
+def test_bundled_page_dates(stem, expected):
+    assert resolve_page_date(read_page(BUNDLED_CORPUS / f"{stem}.txt")) == expected
+
+
+def test_file_name_fixture_rolls_a_december_dateline_back():
+    fixture = read_page(FIXTURES / "pages" / "2023-01-04_城区新闻.txt")
+    page_date = resolve_page_date(fixture)
+    assert page_date == day(2023, 1, 4, "file-name")
+    assert resolve_article_date("12月30日", page_date) == day(2022, 12, 30, "dateline+file-name")

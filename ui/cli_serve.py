@@ -1,0 +1,66 @@
+"""`newsqa serve`: the web chat, the HTTP API and the widget on one port."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from index.errors import IndexMissingError
+from index.paths import default_index_dir
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+
+
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on; 0.0.0.0 exposes it to the network.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 7860,
+    index_dir: Annotated[Path | None, typer.Option(help="Index to serve (default: $NEWSQA_HOME/index).")] = None,
+    cors_origin: Annotated[
+        list[str] | None,
+        typer.Option(help="Origin allowed to call /api/v1 from a browser (repeatable; adds to NEWSQA_CORS_ORIGINS)."),
+    ] = None,
+    frame_ancestor: Annotated[
+        list[str] | None,
+        typer.Option(help="Origin allowed to frame the widget's /embed page, or '*' for any (repeatable; adds to NEWSQA_FRAME_ANCESTORS)."),
+    ] = None,
+    examples: Annotated[Path | None, typer.Option(help="File of example questions for the chat page, one a line.")] = None,
+    concurrency: Annotated[int, typer.Option(min=1, help="Questions answered at once.")] = 2,
+) -> None:
+    """Serve the chat page at /, the HTTP API at /api/v1 and the site widget at /widget.js."""
+    # heavy imports here so the other commands start fast
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    import uvicorn
+
+    from ui.app import create_app
+    from ui.config import ConfigError, from_env, load_examples
+
+    if examples is not None and not examples.is_file():
+        raise ConfigError(f"The examples file {examples} does not exist.")
+    config = from_env(
+        host=host,
+        port=port,
+        index_dir=index_dir,
+        cors_origins=tuple(cors_origin or ()),
+        frame_ancestors=tuple(frame_ancestor or ()),
+        examples=load_examples(examples) if examples else None,
+        concurrency=concurrency,
+    )
+    service = load(config.index_dir, concurrency=config.concurrency)
+    typer.echo(f"NewsQA: chat at http://{host}:{port}/ · API docs at http://{host}:{port}/docs", err=True)
+    uvicorn.run(create_app(service=service, config=config), host=host, port=port, log_level="info")
+
+
+def load(index_dir: Path | None, *, concurrency: int):
+    """The index, loaded once; no index is one sentence naming the command that builds it."""
+    from ui.service import open_service
+
+    where = index_dir or default_index_dir()
+    try:
+        return open_service(where, concurrency=concurrency)
+    except IndexMissingError:
+        raise IndexMissingError(f"There is no index in {where}; build one first with `newsqa index`.") from None

@@ -1,0 +1,94 @@
+"""Settings of the web server: limits, CORS and framing allow-lists, examples.
+
+Values come from keyword arguments (the `newsqa serve` options) layered over environment
+variables, so a deployment can be configured either way:
+
+- `NEWSQA_CORS_ORIGINS`: comma-separated origins allowed to call `/api/v1/` from a browser.
+- `NEWSQA_FRAME_ANCESTORS`: comma-separated origins allowed to frame `/embed` (`*` = any site).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from index.errors import NewsQAError
+from qa.question import MAX_QUESTION_CHARS
+
+EXAMPLES_FILE = Path(__file__).resolve().parent / "static" / "examples.txt"
+
+# An origin is scheme://host[:port]; anything else in an allow-list is a configuration mistake
+# (a path or a trailing slash would silently never match the browser's Origin header).
+_ORIGIN = re.compile(r"^https?://[^/\s:]+(:\d{1,5})?$")
+
+
+class ConfigError(NewsQAError):
+    """A server setting is malformed."""
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 7860
+    index_dir: Path | None = None
+    #: origins allowed to call the API cross-site; empty = CORS off
+    cors_origins: tuple[str, ...] = ()
+    #: origins allowed to frame /embed besides the server itself; ("*",) = any site
+    frame_ancestors: tuple[str, ...] = ()
+    #: largest request body the API accepts; larger gets 413
+    max_body_bytes: int = 64 * 1024
+    #: longest question accepted from the web chat and the API
+    max_question_chars: int = MAX_QUESTION_CHARS
+    #: longest follow-up history (question/answer pairs) passed on to the answerer
+    max_history: int = 10
+    #: questions answered at once (API and chat each); 2 matches the 2 cores we plan for
+    concurrency: int = 2
+    #: chat requests waiting in the Gradio queue before new ones are turned away
+    queue_size: int = 32
+    examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
+
+
+def load_examples(path: Path) -> tuple[str, ...]:
+    """One question a line; blank lines and `#` comments ignored."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return ()
+    return tuple(line.strip() for line in lines if line.strip() and not line.startswith("#"))
+
+
+def split_list(raw: str | None) -> tuple[str, ...]:
+    return tuple(item.strip() for item in (raw or "").split(",") if item.strip())
+
+
+def check_origins(origins: tuple[str, ...], *, setting: str, allow_any: bool) -> tuple[str, ...]:
+    cleaned = tuple(o.rstrip("/") for o in origins)
+    for origin in cleaned:
+        if origin == "*" and allow_any:
+            continue
+        if not _ORIGIN.match(origin):
+            raise ConfigError(
+                f"{setting} entry {origin!r} is not an origin like https://news.example.org."
+            )
+    return cleaned
+
+
+def from_env(*, env: dict[str, str] | None = None, **overrides) -> ServerConfig:
+    """The configuration from the environment, with explicit (non-empty) overrides on top.
+
+    List options given on the command line add to the environment's lists.
+    """
+    env = dict(os.environ if env is None else env)
+    cors = split_list(env.get("NEWSQA_CORS_ORIGINS")) + tuple(overrides.pop("cors_origins", ()) or ())
+    frames = split_list(env.get("NEWSQA_FRAME_ANCESTORS")) + tuple(
+        overrides.pop("frame_ancestors", ()) or ()
+    )
+    config = ServerConfig(
+        cors_origins=check_origins(cors, setting="NEWSQA_CORS_ORIGINS/--cors-origin", allow_any=True),
+        frame_ancestors=check_origins(
+            frames, setting="NEWSQA_FRAME_ANCESTORS/--frame-ancestor", allow_any=True
+        ),
+    )
+    return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -1,0 +1,122 @@
+"""What the web chat and the HTTP API share: one loaded index and the answering function.
+
+The index is loaded once per process; every request reuses it. Answering is CPU-bound (query
+embedding, BM25, quote selection), so at most `concurrency` questions run at once — more threads
+on a 2-core machine only make every answer slower. Callers run these methods in worker threads
+(FastAPI sync routes, Gradio's queue), never on the event loop.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from index.errors import NewsQAError
+from index.interfaces import Retriever
+from index.records import Hit
+
+#: how long a request waits for a free answering slot before it is told the server is busy
+WAIT_SECONDS = 120.0
+
+
+class ServerBusyError(NewsQAError):
+    """Every answering slot stayed taken for too long."""
+
+
+@dataclass(frozen=True)
+class Query:
+    """One question as the chat and the API pass it on."""
+
+    question: str
+    k: int = 8
+    since: dt.date | None = None
+    until: dt.date | None = None
+    history: tuple[dict, ...] = ()
+
+
+class NewsService:
+    """Answers and searches over one retriever, `concurrency` at a time."""
+
+    def __init__(self, *, retriever: Retriever, answer_fn: Callable | None = None, concurrency: int = 2):
+        self.retriever = retriever
+        self._answer = answer_fn or _qa_answer()
+        self._slots = threading.BoundedSemaphore(concurrency)
+
+    def ask(self, query: Query):
+        """The `Answer` for `query` (raises QuestionError for a question qa refuses)."""
+        with self._slot():
+            return self._answer(
+                query.question,
+                retriever=self.retriever,
+                k=query.k,
+                since=query.since,
+                until=query.until,
+                history=query.history,
+            )
+
+    def search(self, query: Query) -> list[Hit]:
+        with self._slot():
+            return self.retriever.search(query.question, k=query.k, since=query.since, until=query.until)
+
+    def health(self) -> dict:
+        return index_summary(self.retriever)
+
+    @contextmanager
+    def _slot(self):
+        if not self._slots.acquire(timeout=WAIT_SECONDS):
+            raise ServerBusyError("The server is busy answering other questions; try again shortly.")
+        try:
+            yield
+        finally:
+            self._slots.release()
+
+
+def _qa_answer() -> Callable:
+    # imported lazily so the UI can be built and tested before qa's heavy imports are needed
+    from qa import answer
+
+    return answer
+
+
+def index_summary(retriever: Retriever) -> dict:
+    """Counts, model and manifest facts of the loaded index, for /api/v1/health and the page."""
+    store = getattr(retriever, "store", None)
+    manifest = dict(getattr(store, "manifest", None) or {})
+    articles = getattr(store, "articles", None) or {}
+    chunks = getattr(store, "chunks", None) or []
+    encoder = getattr(retriever, "encoder", None)
+    sources = {a.source for a in articles.values()}
+    generation = getattr(getattr(store, "path", None), "name", None)
+    scalars = {k: v for k, v in manifest.items() if isinstance(v, (str, int, float, bool)) or v is None}
+    return {
+        "status": "ok",
+        "index": {"generation": generation, **scalars} if generation else scalars,
+        "counts": {"sources": len(sources), "articles": len(articles), "chunks": len(chunks)},
+        "model": getattr(encoder, "name", None) or manifest.get("model"),
+        "keyword_only": encoder is None,
+    }
+
+
+def clean_history(items: Sequence[dict], *, limit: int) -> tuple[dict, ...]:
+    """The last `limit` turns, reduced to the keys qa.answer reads."""
+    kept = []
+    for item in list(items)[-limit:]:
+        turn = {"question": str(item.get("question", ""))}
+        if item.get("answer"):
+            turn["answer"] = str(item["answer"])
+        kept.append(turn)
+    return tuple(kept)
+
+
+def open_service(index_dir: Path | None, *, concurrency: int) -> NewsService:
+    """Load the index once (raises IndexMissingError telling the user to run `newsqa index`)."""
+    from index.retrieval import open_retriever
+
+    service = NewsService(retriever=open_retriever(index_dir), concurrency=concurrency)
+    # the store loads vectors, FAISS and BM25 on first use: pay for it now, not in the first answer
+    service.retriever.search("warm up", k=1)
+    return service

@@ -1,0 +1,363 @@
+"""The index on disk: immutable generation folders and a `CURRENT` pointer.
+
+    index_dir/
+      CURRENT                  name of the live generation, replaced atomically
+      LOCK                     held by a build, so two builds never interleave
+      gen-20240521T101500-3fa2c1/
+        manifest.json          format, model, versions, per-file hashes, counts
+        articles.jsonl         one Article per line, full text
+        chunks.jsonl           one Chunk per line, same order as the vectors
+        tokens.jsonl           the BM25 tokens of each chunk (reused by incremental builds)
+        vectors.npy            float32 (chunks × dimension), absent for a keyword-only index
+        dense.faiss            FAISS index over vectors.npy
+        bm25/                  bm25s index over tokens.jsonl
+
+A build writes a new generation into a hidden temporary folder, fsyncs it, renames it into place
+and only then replaces `CURRENT`. A crash at any moment therefore leaves the previous generation
+live and whole, and a reader that follows `CURRENT` always finds a complete folder.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import fcntl
+import json
+import os
+import re
+import secrets
+import shutil
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+
+import numpy as np
+
+from index.errors import IndexIncompatibleError, IndexMissingError, NewsQAError
+from index.records import Article, ArticleDate, Chunk
+
+FORMAT_VERSION = 1
+INDEX_KIND = "newsqa-index"
+CURRENT = "CURRENT"
+LOCK = "LOCK"
+MANIFEST = "manifest.json"
+ARTICLES = "articles.jsonl"
+CHUNKS = "chunks.jsonl"
+TOKENS = "tokens.jsonl"
+VECTORS = "vectors.npy"
+DENSE = "dense.faiss"
+BM25 = "bm25"
+
+_GENERATION = re.compile(r"gen-[0-9T]+-[0-9a-f]+")
+_TEMPORARY_PREFIX = ".tmp-"
+
+
+class IndexBusyError(NewsQAError):
+    """Another build holds the index's lock."""
+
+
+# --- serialization ----------------------------------------------------------------------------
+
+
+def article_to_record(article: Article) -> dict:
+    """Everything needed to rebuild the Article (Article.to_json() is the short public view)."""
+    return {
+        "id": article.id,
+        "source": article.source,
+        "title": article.title,
+        "kicker": article.kicker,
+        "byline": article.byline,
+        **article.date.to_json(),
+        "kind": article.kind,
+        "page_start": article.page_start,
+        "page_end": article.page_end,
+        "joins": [list(join) for join in article.joins],
+        "text": article.text,
+    }
+
+
+def article_from_record(record: dict) -> Article:
+    return Article(
+        id=record["id"],
+        source=record["source"],
+        title=record["title"],
+        kicker=record["kicker"],
+        byline=record["byline"],
+        date=ArticleDate.from_json(record),
+        text=record["text"],
+        kind=record["kind"],
+        page_start=record["page_start"],
+        page_end=record["page_end"],
+        joins=tuple((at, removed) for at, removed in record["joins"]),
+    )
+
+
+# --- the generation being read ------------------------------------------------------------------
+
+
+@dataclass
+class IndexStore:
+    """One loaded generation. Vectors, FAISS and BM25 load on first use, so listing articles
+    never pays for them."""
+
+    path: Path
+    manifest: dict
+    articles: dict[str, Article]
+    chunks: list[Chunk]
+
+    @classmethod
+    def load(cls, index_dir: Path) -> "IndexStore":
+        path = current_generation(index_dir)
+        manifest = _read_manifest(path)
+        try:
+            articles = [article_from_record(r) for r in _read_jsonl(path / ARTICLES)]
+            chunks = [Chunk.from_json(r) for r in _read_jsonl(path / CHUNKS)]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise _corrupt(path, error) from None
+        counts = manifest["counts"]
+        if len(articles) != counts["articles"] or len(chunks) != counts["chunks"]:
+            raise _corrupt(path, "the record counts disagree with the manifest")
+        return cls(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks)
+
+    def article(self, article_id: str) -> Article:
+        try:
+            return self.articles[article_id]
+        except KeyError:
+            raise NewsQAError(f"No article with id {article_id} is in the index.") from None
+
+    @property
+    def model(self) -> str | None:
+        """The embedding model the vectors came from; None for a keyword-only index."""
+        return self.manifest["model"]
+
+    @property
+    def dimension(self) -> int | None:
+        return self.manifest["dimension"]
+
+    @property
+    def keyword_only(self) -> bool:
+        return self.model is None
+
+    @cached_property
+    def vectors(self) -> np.ndarray | None:
+        if self.keyword_only:
+            return None
+        try:
+            vectors = np.load(self.path / VECTORS, mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError) as error:
+            raise _corrupt(self.path, error) from None
+        if vectors.shape != (len(self.chunks), self.dimension) or vectors.dtype != np.float32:
+            raise _corrupt(self.path, "the vectors do not match the chunks")
+        return vectors
+
+    @cached_property
+    def dense(self):
+        """The FAISS index, or None for a keyword-only or empty index."""
+        if self.keyword_only or not self.chunks:
+            return None
+        from index.dense import read_dense_index
+
+        try:
+            index = read_dense_index(self.path / DENSE)
+        except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
+            raise _corrupt(self.path, error) from None
+        if index.ntotal != len(self.chunks):
+            raise _corrupt(self.path, "the FAISS index does not match the chunks")
+        return index
+
+    @cached_property
+    def bm25(self):
+        """The bm25s index, or None when no chunk has a token."""
+        if not (self.path / BM25).is_dir():
+            return None
+        from index.lexical import read_bm25
+
+        try:
+            return read_bm25(self.path / BM25)
+        except (OSError, ValueError, KeyError) as error:
+            raise _corrupt(self.path, error) from None
+
+    def tokens(self) -> list[list[str]]:
+        """The BM25 tokens of each chunk, in chunk order (only builds need them)."""
+        try:
+            tokens = list(_read_jsonl(self.path / TOKENS))
+        except (OSError, ValueError) as error:
+            raise _corrupt(self.path, error) from None
+        if len(tokens) != len(self.chunks):
+            raise _corrupt(self.path, "the token lists do not match the chunks")
+        return tokens
+
+
+def current_generation(index_dir: Path) -> Path:
+    """The live generation folder; IndexMissingError when there is none."""
+    pointer = Path(index_dir) / CURRENT
+    try:
+        name = pointer.read_text(encoding="utf-8").strip()
+    except FileNotFoundError:
+        raise IndexMissingError(
+            f"No index found in {index_dir}; run `newsqa index` to build one."
+        ) from None
+    except OSError as error:
+        raise IndexIncompatibleError(f"The index pointer {pointer} cannot be read ({error}).") from None
+    path = Path(index_dir) / name
+    if not _GENERATION.fullmatch(name) or not path.is_dir():
+        raise IndexIncompatibleError(
+            f"The index in {index_dir} is damaged (its CURRENT file names no generation); "
+            "run `newsqa index` to rebuild it."
+        )
+    return path
+
+
+def _read_manifest(path: Path) -> dict:
+    try:
+        manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as error:
+        raise _corrupt(path, error) from None
+    if not isinstance(manifest, dict) or manifest.get("kind") != INDEX_KIND:
+        raise IndexIncompatibleError(
+            f"{path / MANIFEST} is not a NewsQA index manifest; run `newsqa index` to rebuild."
+        )
+    if manifest.get("format_version") != FORMAT_VERSION:
+        raise IndexIncompatibleError(
+            f"The index in {path.parent} has format version {manifest.get('format_version')} "
+            f"but this NewsQA reads version {FORMAT_VERSION}; run `newsqa index` to rebuild it."
+        )
+    required = ("model", "dimension", "files", "counts", "chunker_version", "tokenizer_version")
+    if any(key not in manifest for key in required):
+        raise _corrupt(path, "the manifest lacks required fields")
+    return manifest
+
+
+def _corrupt(path: Path, why: object) -> IndexIncompatibleError:
+    return IndexIncompatibleError(
+        f"The index generation {path} is damaged ({why}); run `newsqa index` to rebuild it."
+    )
+
+
+def _read_jsonl(path: Path) -> Iterator:
+    with path.open(encoding="utf-8") as lines:
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
+
+
+# --- writing a generation ---------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Exclusive right to write `index_dir` (readers never need it)."""
+    index_dir = Path(index_dir)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    with (index_dir / LOCK).open("a") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise IndexBusyError(
+                f"Another `newsqa index` is writing {index_dir}; wait for it to finish."
+            ) from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def write_generation(
+    index_dir: Path,
+    *,
+    manifest: dict,
+    articles: Sequence[Article],
+    chunks: Sequence[Chunk],
+    tokens: Sequence[Sequence[str]],
+    vectors: np.ndarray | None,
+    hnsw_threshold: int | None = None,
+) -> Path:
+    """Write a complete generation, make it current, and drop all but it and its predecessor.
+
+    Call it while holding `build_lock(index_dir)`.
+    """
+    from index.dense import HNSW_THRESHOLD, build_dense_index, index_kind, write_dense_index
+    from index.lexical import build_bm25, write_bm25
+
+    index_dir = Path(index_dir)
+    name = f"gen-{dt.datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    staging = index_dir / f"{_TEMPORARY_PREFIX}{name}"
+    staging.mkdir(parents=True)
+
+    manifest = {"kind": INDEX_KIND, "format_version": FORMAT_VERSION, **manifest, "dense_index": None}
+    _write_jsonl(staging / ARTICLES, (article_to_record(a) for a in articles))
+    _write_jsonl(staging / CHUNKS, (c.to_json() for c in chunks))
+    _write_jsonl(staging / TOKENS, (list(t) for t in tokens))
+    if vectors is not None:
+        np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+        if len(vectors):
+            dense = build_dense_index(vectors, hnsw_threshold=hnsw_threshold or HNSW_THRESHOLD)
+            write_dense_index(dense, staging / DENSE)
+            manifest["dense_index"] = index_kind(dense)
+    bm25 = build_bm25(tokens)
+    if bm25 is not None:
+        write_bm25(bm25, staging / BM25)
+    # the manifest goes last: a folder without one is never mistaken for a finished generation
+    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+    _fsync_tree(staging)
+    final = index_dir / name
+    os.rename(staging, final)
+    _fsync_directory(index_dir)
+    previous = _current_name(index_dir)
+    _replace_atomically(index_dir / CURRENT, name + "\n")
+    _collect_garbage(index_dir, keep={name, previous})
+    return final
+
+
+def _write_jsonl(path: Path, records) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        for record in records:
+            out.write(json.dumps(record, ensure_ascii=False))
+            out.write("\n")
+
+
+def _current_name(index_dir: Path) -> str | None:
+    try:
+        return (index_dir / CURRENT).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _replace_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f"{_TEMPORARY_PREFIX}{path.name}-{secrets.token_hex(3)}")
+    with temporary.open("w", encoding="utf-8") as out:
+        out.write(text)
+        out.flush()
+        os.fsync(out.fileno())
+    os.replace(temporary, path)
+    _fsync_directory(path.parent)
+
+
+def _fsync_tree(root: Path) -> None:
+    for path in sorted(root.rglob("*"), reverse=True):
+        if path.is_file():
+            with path.open("rb") as handle:
+                os.fsync(handle.fileno())
+        else:
+            _fsync_directory(path)
+    _fsync_directory(root)
+
+
+def _fsync_directory(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _collect_garbage(index_dir: Path, *, keep: set[str | None]) -> None:
+    """Remove older generations and leftovers of interrupted builds (the caller holds the lock)."""
+    for entry in index_dir.iterdir():
+        stale_generation = _GENERATION.fullmatch(entry.name) and entry.name not in keep
+        if entry.is_dir() and (stale_generation or entry.name.startswith(_TEMPORARY_PREFIX)):
+            shutil.rmtree(entry, ignore_errors=True)
+        elif entry.is_file() and entry.name.startswith(_TEMPORARY_PREFIX):
+            entry.unlink(missing_ok=True)

@@ -1,0 +1,120 @@
+"""`newsqa index`, `newsqa articles` and `newsqa search`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+EXIT_PARTIAL = 3  # done, but some input files failed
+
+IndexDirOption = Annotated[
+    Optional[Path],
+    typer.Option("--index-dir", help="Index folder (default: $NEWSQA_HOME/index).", file_okay=False),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
+
+
+def register(app: typer.Typer) -> None:
+    app.command("index")(index_command)
+    app.command("articles")(articles_command)
+    app.command("search")(search_command)
+
+
+def index_command(
+    paths: Annotated[
+        Optional[list[Path]],
+        typer.Argument(help="Corpus files or folders (default: the bundled sample pages).", show_default=False),
+    ] = None,
+    index_dir: IndexDirOption = None,
+    model: Annotated[
+        Optional[str], typer.Option("--model", help="Embedding model name or folder (default: the index's model).")
+    ] = None,
+) -> None:
+    """Build or update the index; unchanged files are skipped, vanished ones dropped."""
+    from index.paths import BUNDLED_CORPUS
+    from index.pipeline import build_index
+
+    target = _index_dir(index_dir)
+    report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty())
+    kind = "keyword-only" if report.keyword_only else "keywords + vectors"
+    typer.echo(f"Index {target} ({kind}): {report.articles} articles, {report.chunks} chunks.")
+    typer.echo(
+        f"files: {len(report.added)} added, {len(report.updated)} updated, "
+        f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.errors)} failed."
+    )
+    if not report.written:
+        typer.echo("Nothing changed; the index was left as it was.")
+    for error in report.errors:
+        typer.echo(f"failed: {error.message}", err=True)
+    if report.errors:
+        raise typer.Exit(EXIT_PARTIAL)
+
+
+def articles_command(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
+    """List the indexed articles."""
+    from index.store import IndexStore
+
+    store = IndexStore.load(_index_dir(index_dir))
+    for article in store.articles.values():
+        if as_json:
+            typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
+        else:
+            typer.echo(f"{article.id}\t{article.date.iso() or '?'}\t{article.title}")
+
+
+def search_command(
+    question: Annotated[str, typer.Argument(help="What to look for.", show_default=False)],
+    k: Annotated[int, typer.Option("-k", "--top", min=1, max=100, help="How many passages.")] = 5,
+    since: Annotated[Optional[str], typer.Option(help="Earliest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Latest date: YYYY, YYYY-MM or YYYY-MM-DD.")] = None,
+    source: Annotated[
+        Optional[list[str]], typer.Option("--source", help="Only this corpus file (repeatable).")
+    ] = None,
+    mode: Annotated[str, typer.Option(help="hybrid, dense or bm25.")] = "hybrid",
+    index_dir: IndexDirOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the passages that best match QUESTION."""
+    from index.dateargs import parse_date_range
+
+    first, last = parse_date_range(since, until)
+    retriever = _retriever(_index_dir(index_dir), mode=mode)
+    _check_sources(retriever.store, source)
+    hits = retriever.search(question, k=k, since=first, until=last, sources=source or None, mode=mode)
+    if as_json:
+        typer.echo(json.dumps({"hits": [hit.to_json() for hit in hits]}, ensure_ascii=False))
+        return
+    if not hits:
+        typer.echo("No matching passage.")
+    for rank, hit in enumerate(hits, start=1):
+        chunk = hit.chunk
+        typer.echo(f"{rank}. {chunk.title} — {chunk.date.iso() or 'date unknown'} — {chunk.id} ({hit.score:.4f})")
+        typer.echo(f"   {chunk.text}")
+
+
+def _index_dir(index_dir: Path | None) -> Path:
+    from index.paths import default_index_dir
+
+    return index_dir or default_index_dir()
+
+
+def _retriever(index_dir: Path, *, mode: str):
+    from index.retrieval import HybridRetriever, open_retriever
+    from index.store import IndexStore
+
+    if mode == "bm25":  # keyword search needs no model, so skip loading it
+        return HybridRetriever(IndexStore.load(index_dir), encoder=None)
+    return open_retriever(index_dir)
+
+
+def _check_sources(store, sources: list[str] | None) -> None:
+    from index.errors import NewsQAError
+
+    known = {article.source for article in store.articles.values()}
+    for name in sources or ():
+        if name not in known:
+            raise NewsQAError(f"No indexed file is named {name}; `newsqa articles` lists the indexed articles.")

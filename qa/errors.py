@@ -1,0 +1,9 @@
+"""Errors a user can cause while asking."""
+
+from __future__ import annotations
+
+from index.errors import NewsQAError
+
+
+class QuestionError(NewsQAError):
+    """The question cannot be answered as typed (empty, only punctuation, too long)."""

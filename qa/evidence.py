@@ -1,0 +1,280 @@
+"""Evidence selection: the sentences of the retrieved chunks that answer the question.
+
+Each sentence of each hit becomes a `Candidate`, scored on the question's key terms, its
+semantic similarity to the question (the retriever's own encoder, for the best few only), how
+well it fits the kind of question (a number with the asked unit, a name, a date, a place), who
+the question is about and when.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from index.chunking import split_sentences
+from index.interfaces import Encoder
+from index.normalize import fold, to_simplified
+from index.records import ArticleDate, Hit
+from qa.entities import date_spans, name_spans, person_spans, place_spans
+from qa.quantities import Quantity, find_quantities, fit
+from qa.question import Question
+
+#: weights of the score parts; calibrated on the bundled corpus questions (see tests)
+W_TERMS, W_SEMANTIC, W_KIND, W_PRIOR = 0.5, 0.25, 0.2, 0.05
+#: only this many candidates (best by the cheap parts) are embedded
+EMBED_TOP = 8
+#: when the best sentence already holds this share of the key terms, the words decide and the
+#: model is not asked (it costs a forward pass per sentence; it matters for paraphrases)
+CLEAR_COVERAGE = 0.75
+#: a sentence from an article outside the question's time is kept only as a weak candidate
+OFF_TIME_FACTOR = 0.35
+#: a proper noun of the question missing from the article
+MISSING_ENTITY_FACTOR = 0.7
+_MAX_SENTENCE = 400  # a "sentence" longer than this is a layout accident; quote its clauses
+
+
+@dataclass
+class Candidate:
+    """One sentence of an article: `text == article.text[start:end]`."""
+
+    article_id: str
+    title: str
+    source: str
+    date: ArticleDate
+    start: int
+    end: int
+    text: str
+    rank: int  # best retrieval rank of a chunk holding it (0 = best)
+    coverage: float = 0.0
+    kind_fit: float = 0.0
+    semantic: float | None = None  # cosine rescaled across the embedded candidates (0..1)
+    cosine: float | None = None
+    subject_ok: bool = True
+    time_ok: bool = True
+    score: float = 0.0
+    highlight: tuple[int, int] | None = None
+    quantities: list[Quantity] = field(default_factory=list)
+
+
+def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
+    """The distinct sentences of the hits (overlapping chunks share sentences), in hit order."""
+    seen: dict[tuple[str, int, int], Candidate] = {}
+    for rank, hit in enumerate(hits):
+        chunk = hit.chunk
+        for s, e in _sentences(chunk.text):
+            key = (chunk.article_id, chunk.start + s, chunk.start + e)
+            if key not in seen:
+                seen[key] = Candidate(chunk.article_id, chunk.title, chunk.source, chunk.date,
+                                      key[1], key[2], chunk.text[s:e], rank)
+    return list(seen.values())
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    spans = []
+    for s, e in split_sentences(text):
+        if e - s <= _MAX_SENTENCE:
+            spans.append((s, e))
+        else:  # quote an over-long run clause group by clause group
+            spans.extend((s + a, s + b) for a, b in _clause_groups(text[s:e], _MAX_SENTENCE // 2))
+    return spans
+
+
+_CLAUSE_CUT = re.compile(r"(?<!\d)[,，](?!\d)|[；;：:]|本报讯\s*[（(][^）)]{0,40}[）)]")
+
+
+def clause_spans(text: str) -> list[tuple[int, int]]:
+    """Clauses of a sentence (cut at commas, semicolons, colons and a 本报讯(…) byline)."""
+    spans, at = [], 0
+    for m in _CLAUSE_CUT.finditer(text):
+        if m.start() > at:
+            spans.append((at, m.start()))
+        at = m.end()
+    if at < len(text):
+        spans.append((at, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _clause_groups(text: str, size: int) -> list[tuple[int, int]]:
+    groups: list[tuple[int, int]] = []
+    for s, e in clause_spans(text):
+        if groups and e - groups[-1][0] <= size:
+            groups[-1] = (groups[-1][0], e)
+        else:
+            groups.append((s, e))
+    return groups
+
+
+def normalized(text: str) -> str:
+    """The matching form of source text (same normalization as the tokenizer's)."""
+    return fold(to_simplified(text)).lower()
+
+
+def score_candidates(
+    question: Question,
+    candidates: list[Candidate],
+    *,
+    article_text: dict[str, str],
+    encoder: Encoder | None = None,
+) -> list[Candidate]:
+    """Score every candidate in place and return them best first.
+
+    `article_text` maps article id → title + text, for checking the question's subjects.
+    """
+    for c in candidates:
+        _score_cheap(question, c, article_text.get(c.article_id, c.title + c.text))
+    candidates.sort(key=lambda c: -c.score)
+    if encoder is not None and candidates and candidates[0].coverage < CLEAR_COVERAGE:
+        _add_semantic(question, candidates[:EMBED_TOP], encoder)
+    for c in candidates:
+        c.score = _final(c)
+    candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
+    return candidates
+
+
+def _score_cheap(question: Question, c: Candidate, context: str) -> None:
+    units = [s for s in question.subjects if s.kind == "unit"]
+    c.subject_ok = all(s.mentioned_in(context) for s in units)
+    entities_ok = all(s.mentioned_in(context) for s in question.subjects if s.kind == "entity")
+    c.coverage = term_coverage(question, c.text, c.title)
+    c.quantities = find_quantities(c.text)
+    c.kind_fit, c.highlight = kind_fit(question, c)
+    c.time_ok = question.time.fits(c.date, c.text)
+    factor = 1.0 if entities_ok else MISSING_ENTITY_FACTOR
+    factor *= 1.0 if c.time_ok else OFF_TIME_FACTOR
+    c.score = factor * (W_TERMS * c.coverage + W_KIND * c.kind_fit + W_PRIOR / (1 + c.rank))
+    if not c.subject_ok:
+        c.score *= 0.1
+
+
+def _final(c: Candidate) -> float:
+    factor = 1.0 if c.time_ok else OFF_TIME_FACTOR
+    semantic = c.semantic if c.semantic is not None else 0.0
+    score = c.score + factor * W_SEMANTIC * semantic
+    return score if c.subject_ok else score * 0.1
+
+
+def term_coverage(question: Question, sentence: str, title: str) -> float:
+    """Share of the question's key terms (weighted by length) found in the sentence; a term found
+    only in the headline counts half. Terms naming the question's subjects are left out: they
+    are checked against the whole article, as reports name their zone once, in the headline or
+    the lead, and not in every sentence."""
+    subject_words = [v for s in question.subjects for v in s.variants]
+    terms = [t for t in question.terms if not any(t in w for w in subject_words)]
+    if not terms:
+        return 0.0  # nothing asked beyond the subject: no sentence can be told to answer
+    text, head = normalized(sentence), normalized(title)
+    total = found = 0.0
+    for term in terms:
+        weight = min(len(term), 4)
+        total += weight
+        if term in text:
+            found += weight
+        elif term in head:
+            found += weight / 2
+    return found / total
+
+
+def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:
+    """How well the sentence holds the kind of thing asked for, and where (a span in c.text)."""
+    kind = question.kind
+    if kind == "how_many":
+        return _quantity_fit(question, c)
+    if kind == "when":
+        return _nearest(c, date_spans(c.text), question, found=1.0, missing=0.4)
+    if kind == "who":
+        return _nearest(c, person_spans(c.text), question, found=1.0, missing=0.2)
+    if kind == "where":
+        return _nearest(c, place_spans(c.text), question, found=1.0, missing=0.3)
+    if kind == "which":
+        spans = name_spans(c.text) + [m.span() for m in re.finditer(r"“[^”]{2,30}”", c.text)]
+        return _nearest(c, spans, question, found=1.0, missing=0.5)
+    return 1.0, None
+
+
+def _quantity_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:
+    if not c.quantities:
+        return 0.0, None
+    scored = [(fit(q, units=question.units, families=question.families), q) for q in c.quantities]
+    best_fit = max(f for f, _ in scored)
+    term_positions = _term_positions(question, c.text)
+    best = min((q for f, q in scored if f == best_fit),
+               key=lambda q: _distance((q.start, q.end), term_positions))
+    return best_fit, _quantity_span(c.text, best, [q for f, q in scored if f == best_fit])
+
+
+def _quantity_span(text: str, best: Quantity, fitting: list[Quantity]) -> tuple[int, int]:
+    """The best quantity, widened to the other fitting quantities of its clause ("23个…已开工20个"
+    reads as 20 of 23), when that stays short."""
+    for s, e in clause_spans(text):
+        if s <= best.start < e:
+            inside = [q for q in fitting if s <= q.start and q.end <= e]
+            start, end = min(q.start for q in inside), max(q.end for q in inside)
+            return (start, end) if end - start <= 40 else (best.start, best.end)
+    return best.start, best.end
+
+
+_BYLINE = re.compile(r"本报讯|[（(]\s*(?:记者|通讯员)[^）)]{0,40}[）)]|记者\s*\S{2,4}\s*(?:摄|文/图)")
+
+
+def _nearest(c: Candidate, spans, question: Question, *, found: float, missing: float):
+    """The span nearest the question's key terms; names in a byline (记者 王晨) are the
+    reporter's, not an answer."""
+    bylines = [m.span() for m in _BYLINE.finditer(c.text)]
+    spans = [s for s in spans if not any(a <= s[0] < b for a, b in bylines)]
+    if not spans:
+        return missing, None
+    positions = _term_positions(question, c.text)
+    return found, min(spans, key=lambda span: _distance(span, positions))
+
+
+def _term_positions(question: Question, text: str) -> list[int]:
+    """Offsets in `text` where key terms occur; the normalized form keeps offsets only when it
+    keeps length, so fall back to the raw text otherwise."""
+    norm = normalized(text)
+    haystack = norm if len(norm) == len(text) else text.lower()
+    positions = []
+    for term in question.terms:
+        for m in re.finditer(re.escape(term), haystack):
+            positions.append(m.start())
+    return positions
+
+
+def _distance(span: tuple[int, int], positions: list[int]) -> int:
+    if not positions:
+        return span[0]
+    return min(0 if span[0] <= p < span[1] else min(abs(p - span[0]), abs(p - span[1])) for p in positions)
+
+
+# Sentence vectors are cached per encoder and text: a warm process re-scores the same sentences.
+_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()
+_CACHE_SIZE = 4096
+
+
+def _query_vector(encoder: Encoder, text: str) -> np.ndarray:
+    # the retriever has just encoded this question too, but the Retriever interface does not
+    # hand the vector out; a re-asked or follow-up question at least skips the model
+    key = ("query:" + encoder.name, text)
+    if key not in _VECTORS:
+        _VECTORS[key] = np.asarray(encoder.encode_queries([text]), dtype=np.float32)[0]
+    return _VECTORS[key]
+
+
+def _add_semantic(question: Question, candidates: list[Candidate], encoder: Encoder) -> None:
+    """Cosine of each candidate to the question, rescaled to 0..1 across the candidates, so the
+    part weighs the same for any model (e5's cosines sit in a narrow band near 0.8)."""
+    q = _query_vector(encoder, question.text)
+    missing = [c.text for c in candidates if (encoder.name, c.text) not in _VECTORS]
+    if missing:
+        for text, vector in zip(missing, np.asarray(encoder.encode_passages(missing), dtype=np.float32)):
+            _VECTORS[(encoder.name, text)] = vector
+        while len(_VECTORS) > _CACHE_SIZE:
+            _VECTORS.popitem(last=False)
+    cosines = np.array([float(_VECTORS[(encoder.name, c.text)] @ q) for c in candidates])
+    low, high = float(cosines.min()), float(cosines.max())
+    for c, cos in zip(candidates, cosines):
+        c.cosine = float(cos)
+        c.semantic = (cos - low) / (high - low) if high > low else 1.0

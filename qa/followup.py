@@ -1,0 +1,104 @@
+"""Follow-up questions: 那示范区呢? / 10月份呢? / and in 2019? inherit what they leave out.
+
+A short follow-up that names only a subject or a time is the previous question with that part
+replaced; the rest (what is asked, the other part) is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from index.normalize import fold, to_simplified
+from qa.entities import find_subjects
+from qa.glossary import GLOSSARY, is_english
+from qa.timeframe import parse_timeframe
+
+MAX_FOLLOWUP_CHARS = 14  # Chinese characters; English: words below
+MAX_FOLLOWUP_WORDS = 7
+_ZH_OPENERS = re.compile(r"^(?:那么|那|还有|再问|另外)")
+_ZH_CLOSERS = re.compile(r"(?:的情况|情况|呢|吗|怎么样|如何)?[\s?？。.!！]*$")
+_EN_OPENERS = re.compile(r"^(?:and|but|what about|how about|then|also)\b[\s,]*", re.I)
+_EN_CLOSERS = re.compile(r"[\s?.!]*$")
+# glossary phrases that name an administrative unit (their Chinese ends like one)
+_EN_UNITS = sorted((p for p, zh in GLOSSARY.items() if zh[-1].endswith(("区", "市", "省", "县"))), key=len, reverse=True)
+_EN_UNIT = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, _EN_UNITS)) + r")\b", re.I)
+
+
+def resolve(question: str, history: Sequence[Mapping]) -> str:
+    """The question to answer, with a follow-up completed from the earlier turns."""
+    previous = None
+    for turn in history:
+        asked = str(turn.get("question", "")).strip()
+        if asked:
+            previous = asked if previous is None else rewrite(previous, asked)
+    return question if previous is None else rewrite(previous, question)
+
+
+def is_followup(question: str) -> bool:
+    text = question.strip()
+    if is_english(text):
+        words = text.split()
+        return len(words) <= MAX_FOLLOWUP_WORDS and bool(_EN_OPENERS.match(text))
+    core = _zh_core(text)
+    short = len(core) <= MAX_FOLLOWUP_CHARS
+    return short and bool(_ZH_OPENERS.match(text) or re.search(r"呢[\s?？]*$", text))
+
+
+def rewrite(previous: str, current: str) -> str:
+    """`current` as a whole question: itself if it is not a follow-up, else `previous` with the
+    subject and/or time `current` names put in place of the old ones."""
+    if not is_followup(current):
+        return current
+    if is_english(current):
+        return _rewrite_english(previous, _EN_CLOSERS.sub("", _EN_OPENERS.sub("", current.strip())))
+    return _rewrite_chinese(fold(to_simplified(previous)), fold(to_simplified(_zh_core(current))))
+
+
+def _zh_core(text: str) -> str:
+    return _ZH_CLOSERS.sub("", _ZH_OPENERS.sub("", text.strip()))
+
+
+def _rewrite_chinese(previous: str, core: str) -> str:
+    time_spans = parse_timeframe(core).spans
+    new_time = "".join(core[s:e] for s, e in time_spans)
+    rest = core
+    for s, e in sorted(time_spans, reverse=True):
+        rest = rest[:s] + rest[e:]
+    new_subjects = [s.text for s in find_subjects(rest) if s.kind == "unit"]
+    result = previous
+    if new_subjects:
+        old = [s.text for s in find_subjects(previous) if s.kind == "unit"]
+        result = result.replace(old[0], new_subjects[0], 1) if old else new_subjects[0] + result
+    elif not new_time and rest:
+        return rest + "?"  # names neither: a new question about something else
+    if new_time:
+        result = _replace_spans(result, parse_timeframe(result).spans, new_time, prepend=True)
+    return result
+
+
+def _rewrite_english(previous: str, core: str) -> str:
+    time_spans = parse_timeframe(core).spans
+    result = previous
+    unit = _EN_UNIT.search(core)
+    if unit:
+        old = _EN_UNIT.search(result)
+        result = result[:old.start(1)] + unit.group(1) + result[old.end(1):] if old else f"{result} ({unit.group(1)})"
+    if time_spans:
+        new_time = " ".join(core[s:e] for s, e in time_spans)
+        old_spans = parse_timeframe(result).spans
+        if old_spans:
+            result = _replace_spans(result, old_spans, new_time, prepend=False)
+        else:
+            result = re.sub(r"[\s?.!]*$", "", result) + f" in {new_time}?"
+    return result
+
+
+def _replace_spans(text: str, spans, new: str, *, prepend: bool) -> str:
+    """Drop the old time expressions; put the new one where the first was (or at the start)."""
+    if not spans:
+        return new + text if prepend else f"{text} {new}"
+    first = spans[0][0]
+    for s, e in sorted(spans, reverse=True):
+        text = text[:s] + text[e:]
+    return text[:first] + new + text[first:]

@@ -1,0 +1,169 @@
+"""answer() on hand-made articles with a tiny keyword retriever (no model, no index files)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from index.records import Article, ArticleDate, Chunk, Hit, Precision
+from index.tokenize import tokenize
+from qa import Answer, QuestionError, answer
+from qa.compose import numbers_outside_quotes
+
+
+def _day(y, m, d):
+    return ArticleDate(dt.date(y, m, d), Precision.DAY, "test")
+
+
+ARTICLES = [
+    Article("000_a#001", "000_a.txt", "开发区项目建设蹄疾步稳", None, None, _day(2022, 5, 23),
+            "5月23日,记者从开发区了解到,截至目前,开发区年度计划投资124亿元的23个省市重点项目已开工20个,"
+            "开工率86.9%,项目建设“双过半”有望提前完成。豫沪合作周口示范园首期投资近30亿元。"),
+    Article("002_b#001", "002_b.txt", "周口经济开发区高质量发展纪实", None, None, _day(2022, 10, 17),
+            "十年间，周口经济开发区取得了历史性进步。今年23个省、市重点建设项目已开工22个；"
+            "年度计划投资120亿元，已完成投资83.4亿元。"),
+    Article("004_c#001", "004_c.txt", "跑出项目建设加速度", None, None, _day(2022, 3, 26),
+            "3月26日,示范区党工委副书记宋力带队督导辖区重点项目建设。全区重点项目已开工15个。"),
+    Article("003_d#001", "003_d.txt", "2019 年前 11 个月开发区完成税收 8.49 亿元", None, None, _day(2019, 12, 31),
+            "2019 年前 11 个月，开发区税务局共组织各项收入 8.49 亿元，同比增长 21.6%。"),
+    Article("003_d#002", "003_d.txt", "开发区召开党委(扩大)会议", None, None, _day(2019, 12, 19),
+            "2019 年 12 月 19 日，开发区党委书记王文峰主持召开党委(扩大)会议。"),
+]
+
+
+class KeywordRetriever:
+    """Whole-article chunks ranked by shared terms; honours since/until like the real one."""
+
+    encoder = None
+
+    def __init__(self, articles):
+        self.store = type("Store", (), {"articles": {a.id: a for a in articles}})()
+        self.chunks = [Chunk(f"{a.id}:001", a.id, a.title, a.source, a.date, 0, len(a.text), a.text) for a in articles]
+
+    def search(self, query, *, k=10, since=None, until=None, sources=None, mode="hybrid"):
+        terms = set(tokenize(query))
+        scored = []
+        for chunk in self.chunks:
+            if not chunk.date.overlaps(since, until):
+                continue
+            score = len(terms & set(tokenize(chunk.title + chunk.text)))
+            if score:
+                scored.append(Hit(chunk, float(score)))
+        return sorted(scored, key=lambda h: -h.score)[:k]
+
+
+@pytest.fixture(scope="module")
+def retriever():
+    return KeywordRetriever(ARTICLES)
+
+
+def _check_quotes(result: Answer):
+    by_id = {a.id: a for a in ARTICLES}
+    for c in result.citations:
+        article = by_id[c.article_id]
+        assert article.text[c.start:c.end] == c.quote
+        assert c.date == article.date and c.title == article.title
+        if c.highlight:
+            assert 0 <= c.highlight[0] < c.highlight[1] <= len(c.quote)
+    for quoted in re.findall(r"“([^”]*)”", result.text):
+        assert any(quoted in c.quote for c in result.citations), quoted
+    assert numbers_outside_quotes(result.text) == []
+
+
+def test_how_many_gives_a_timeline_in_date_order_with_the_latest(retriever):
+    result = answer("开发区有多少个重点项目开工了?", retriever=retriever)
+    _check_quotes(result)
+    assert result.found
+    assert [c.date.iso() for c in result.citations] == ["2022-05-23", "2022-10-17"]
+    first, second = result.citations
+    assert first.quote[slice(*first.highlight)] == "23个省市重点项目已开工20个"
+    assert second.quote[slice(*second.highlight)] == "23个省、市重点建设项目已开工22个"
+    assert "最新的是2022-10-17的报道[2]" in result.text
+    assert result.text.index("2022-05-23") < result.text.index("2022-10-17")
+    assert "004_c#001" not in {c.article_id for c in result.citations}  # another zone
+
+
+def test_a_question_about_one_zone_is_not_answered_from_another(retriever):
+    result = answer("示范区有多少个重点项目开工了?", retriever=retriever)
+    _check_quotes(result)
+    assert result.found
+    assert {c.article_id for c in result.citations} == {"004_c#001"}
+    assert result.citations[0].quote[slice(*result.citations[0].highlight)] == "15个"
+
+
+def test_followup_replaces_the_subject(retriever):
+    history = [{"question": "开发区有多少个重点项目开工了?"}]
+    result = answer("那示范区呢?", retriever=retriever, history=history)
+    assert result.question == "那示范区呢?"
+    assert [c.article_id for c in result.citations] == ["004_c#001"]
+
+
+def test_time_in_the_question_selects_the_report(retriever):
+    result = answer("2019年前11个月开发区税收多少?", retriever=retriever)
+    _check_quotes(result)
+    assert result.found and result.citations[0].article_id == "003_d#001"
+    c = result.citations[0]
+    assert c.quote[slice(*c.highlight)] == "8.49 亿元"
+
+
+def test_a_time_with_no_reports_is_not_answered(retriever):
+    result = answer("2015年开发区税收多少?", retriever=retriever)
+    assert not result.found
+    assert result.text.startswith("资料中未找到该时间范围内")
+    assert numbers_outside_quotes(result.text) == []
+
+
+def test_unanswerable_question_says_so_and_shows_related_passages(retriever):
+    result = answer("开发区有多少家医院?", retriever=retriever)
+    assert not result.found
+    assert result.text.startswith("资料中未找到")
+    assert all(c.highlight is None for c in result.citations)
+    _check_quotes(result)
+
+
+def test_unknown_subject_is_not_answered(retriever):
+    result = answer("高新区有多少个重点项目开工了?", retriever=retriever)
+    assert not result.found and "高新区" in result.text
+
+
+def test_who_question_highlights_a_name(retriever):
+    result = answer("开发区党委书记是谁?", retriever=retriever)
+    assert result.found
+    c = result.citations[0]
+    assert c.quote[slice(*c.highlight)] == "王文峰"
+
+
+def test_english_question_gets_an_english_lead_and_chinese_quotes(retriever):
+    result = answer("How many key projects has the development zone started?", retriever=retriever)
+    _check_quotes(result)
+    assert result.found and result.text.startswith("The archive reports this at different dates")
+    assert "The latest is the 2022-10-17 report [2]." in result.text
+
+
+def test_since_until_bound_the_search(retriever):
+    result = answer("开发区有多少个重点项目开工了?", retriever=retriever, since=dt.date(2022, 6, 1))
+    assert [c.date.iso() for c in result.citations] == ["2022-10-17"]
+    assert result.text.startswith("据2022-10-17的报道：“")
+
+
+def test_json_shape(retriever):
+    data = answer("开发区有多少个重点项目开工了?", retriever=retriever).to_json()
+    assert set(data) == {"question", "answer", "found", "citations"}
+    assert set(data["citations"][0]) == {"id", "quote", "title", "date", "date_precision", "source",
+                                         "article_id", "start", "end", "highlight", "score"}
+    assert data["citations"][0]["date"] == "2022-05-23" and data["citations"][0]["date_precision"] == "day"
+
+
+def test_timings_split_retrieval_and_composition(retriever):
+    result = answer("开发区有多少个重点项目开工了?", retriever=retriever)
+    assert set(result.timings) == {"retrieval_ms", "compose_ms"}
+    assert all(v >= 0 for v in result.timings.values())
+
+
+def test_question_errors(retriever):
+    with pytest.raises(QuestionError):
+        answer("  ", retriever=retriever)
+    with pytest.raises(QuestionError):
+        answer("？", retriever=retriever)

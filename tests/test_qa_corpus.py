@@ -1,0 +1,143 @@
+"""Answers over the bundled corpus, checked by hand against the five pages.
+
+The `slow` tests use the real embedding model (index built once per session, shared fixtures in
+conftest.py); the property test uses the HashingEncoder index so it runs fast.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from qa import answer
+from qa.compose import numbers_outside_quotes
+
+ZONE_PAGES = {"000_23030f2446925dce.txt", "001_19064917b4d2d85a.txt", "002_7a6c6d4802af1dea.txt",
+              "003_e99b61bfbcb1de75.txt"}
+DEMO_ZONE_PAGE = "004_ee1bfada88838ace.txt"
+
+
+def _verbatim(result, retriever):
+    for c in result.citations:
+        article = retriever.store.article(c.article_id)
+        assert article.text[c.start:c.end] == c.quote
+        assert c.date == article.date and c.title == article.title and c.source == article.source
+    for quoted in re.findall(r"“([^”]*)”", result.text):
+        assert any(quoted in c.quote for c in result.citations), quoted
+    assert numbers_outside_quotes(result.text) == []
+
+
+def _highlighted(citation) -> str:
+    return citation.quote[slice(*citation.highlight)] if citation.highlight else ""
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["开发区有多少个重点项目开工了?", "開發區有多少個重點項目開工了？"])
+def test_key_projects_timeline(real_retriever, question):
+    result = answer(question, retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found
+    assert [c.date.iso() for c in result.citations] == ["2022-05-23", "2022-10-17"]
+    may, october = result.citations
+    assert "已开工20个" in _highlighted(may) and "23个" in _highlighted(may)
+    assert "已开工22个" in _highlighted(october) and "23个" in _highlighted(october)
+    assert "最新的是2022-10-17的报道[2]" in result.text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("question", "highlight", "date_prefix", "source"),
+    [
+        ("2019年前11个月开发区税务局共组织各项收入多少?", "8.49 亿元", "2019-12", "003_e99b61bfbcb1de75.txt"),
+        ("开发区划分了多少个微网格?", "2170个", "2022-05", "000_23030f2446925dce.txt"),
+        ("开发区新增城镇就业多少人?", "1175 人", "2019-12", "003_e99b61bfbcb1de75.txt"),
+        ("示范区专项检查出动执法人员多少人次?", "115人次", "2022-03", DEMO_ZONE_PAGE),
+    ],
+)
+def test_numeric_answers_with_their_dates(real_retriever, question, highlight, date_prefix, source):
+    result = answer(question, retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found
+    lead = result.citations[0]
+    assert highlight in _highlighted(lead)
+    assert lead.date.iso().startswith(date_prefix) and lead.source == source
+
+
+@pytest.mark.slow
+def test_who_question(real_retriever):
+    result = answer("开发区党委书记是谁?", retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found and _highlighted(result.citations[0]) == "王文峰"
+
+
+@pytest.mark.slow
+def test_when_question(real_retriever):
+    result = answer("开发区“三夏”生产暨疫情防控工作推进会是什么时候召开的?", retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found
+    lead = result.citations[0]
+    assert _highlighted(lead).startswith("5月24日") and lead.date.iso() == "2022-05-24"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("question", ["示范区第三轮全员核酸检测是哪天进行的?", "示范区召开了哪些疫情防控会议?"])
+def test_demonstration_zone_questions_cite_only_its_page(real_retriever, question):
+    result = answer(question, retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found and result.citations
+    assert {c.source for c in result.citations} == {DEMO_ZONE_PAGE}
+
+
+@pytest.mark.slow
+def test_followup_about_the_other_zone_never_cites_the_first(real_retriever):
+    history = [{"question": "开发区有多少个重点项目开工了?"}]
+    result = answer("那示范区呢?", retriever=real_retriever, history=history)
+    _verbatim(result, real_retriever)
+    assert not {c.source for c in result.citations} & ZONE_PAGES
+
+
+@pytest.mark.slow
+def test_english_question(real_retriever):
+    result = answer("How many key projects has the development zone started?", retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert result.found and result.text.startswith("The archive reports this at different dates")
+    assert result.citations[-1].date.iso() == "2022-10-17"
+    assert re.search(r"[\u4e00-\u9fff]", result.citations[-1].quote)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    "question",
+    [
+        "开发区有多少家医院?",
+        "示范区的GDP是多少?",
+        "开发区2015年的税收是多少?",
+        "周口市的常住人口有多少?",
+        "高新区有多少个重点项目开工了?",
+        "How many hospitals does the development zone have?",
+    ],
+)
+def test_unanswerable_questions(real_retriever, question):
+    result = answer(question, retriever=real_retriever)
+    _verbatim(result, real_retriever)
+    assert not result.found
+    assert result.text.startswith(("资料中未找到", "The archive"))
+    assert all(c.highlight is None for c in result.citations)
+
+
+QUESTION_WORDS = ["开发区", "示范区", "重点项目", "开工", "税收", "疫情防控", "党委书记", "网格", "核酸检测",
+                  "投资", "亿元", "2019年", "3月份", "最新", "前11个月", "多少", "谁", "什么时候", "哪里", "企业"]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(words=st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=5))
+def test_every_quote_is_verbatim_and_dated(fake_retriever, words):
+    result = answer("".join(words) + "?", retriever=fake_retriever)
+    for c in result.citations:
+        article = fake_retriever.store.article(c.article_id)
+        assert article.text[c.start:c.end] == c.quote
+        assert c.date == article.date
+    assert numbers_outside_quotes(result.text) == []

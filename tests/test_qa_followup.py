@@ -1,0 +1,38 @@
+"""Follow-ups inherit the missing subject or time from the earlier question."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.followup import is_followup, resolve, rewrite
+
+BASE = "开发区有多少个重点项目开工了?"
+
+
+@pytest.mark.parametrize(
+    ("previous", "followup", "expected"),
+    [
+        (BASE, "那示范区呢?", "示范区有多少个重点项目开工了?"),
+        (BASE, "10月份呢？", "10月份开发区有多少个重点项目开工了?"),
+        ("2022年5月开发区有多少个重点项目开工了?", "10月份呢?", "10月份开发区有多少个重点项目开工了?"),
+        ("2022年5月开发区有多少个重点项目开工了?", "那示范区呢", "2022年5月示范区有多少个重点项目开工了?"),
+        ("How many key projects has the development zone started?", "and in 2019?",
+         "How many key projects has the development zone started in 2019?"),
+        ("How many key projects were started in 2022?", "and in 2019?", "How many key projects were started in 2019?"),
+        ("How many key projects has the development zone started?", "what about the demonstration zone?",
+         "How many key projects has the demonstration zone started?"),
+    ],
+)
+def test_rewrite_replaces_subject_or_time_and_keeps_the_rest(previous, followup, expected):
+    assert rewrite(previous, followup) == expected
+
+
+def test_a_full_question_is_not_a_followup():
+    assert not is_followup("示范区召开了哪些疫情防控会议?")
+    assert rewrite(BASE, "示范区召开了哪些疫情防控会议?") == "示范区召开了哪些疫情防控会议?"
+
+
+def test_history_chains_followups():
+    history = [{"question": BASE, "answer": "…"}, {"question": "那示范区呢?"}]
+    assert resolve("3月份呢?", history) == "3月份示范区有多少个重点项目开工了?"
+    assert resolve(BASE, ()) == BASE

@@ -27,6 +27,7 @@ import numpy as np
 from index.e5_weights import bert_config, read_bert_state_dict, vocabulary_size
 from index.errors import ModelUnavailableError
 from index.interfaces import Encoder
+from index.normalize import well_formed
 from index.paths import model_cache_dir
 
 DEFAULT_MODEL = "multilingual-e5-small"
@@ -67,7 +68,7 @@ class HashingEncoder:
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in zip(out, texts):
-            for feature in _char_ngrams(text):
+            for feature in _char_ngrams(well_formed(text)):
                 row[_bucket(feature, self.dimension)] += 1.0
             norm = np.linalg.norm(row)
             if norm > 0:
@@ -129,7 +130,7 @@ class SentenceTransformerEncoder:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
         vectors = self._model.encode(
-            list(texts),
+            [well_formed(text) for text in texts],  # the tokenizer rejects lone surrogates
             prompt=prompt,
             batch_size=self.batch_size,
             show_progress_bar=progress,  # a tqdm bar over batches

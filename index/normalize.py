@@ -25,6 +25,16 @@ def fold(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+def well_formed(text: str) -> str:
+    """`text` with any lone surrogate replaced by "?".
+
+    Undecodable bytes in a command-line argument reach Python as lone surrogates, and a JSON
+    client may send "\\ud800". They are not text: UTF-8 encoding, tokenizers and hashes raise on
+    them, so anything typed by a user passes through here before it is searched or embedded.
+    """
+    return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def to_simplified(text: str) -> str:
     """Traditional → simplified Chinese (OpenCC t2s); other text passes through unchanged."""
     return _t2s().convert(text)

@@ -39,7 +39,9 @@ BODY = "body"
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
 _SP = r"[ \t\u3000]*"
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
-_EMPHASIS = re.compile(r"\*\*|__")
+# Only paired marks are emphasis (as in CommonMark, `__` not inside a word): a lone `__` or `**`
+# in a headline is text, e.g. code or markup printed on the page, and must be shown as printed.
+_EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
 _BYLINE = re.compile(
     # 本报讯, 本报周口讯; wire services: 新华社电, 新华社北京10月17日电 (a date or nothing before 电)
     rf"^(?:\*\*|__)?(?:本报[^\s(（)）*，,。]{{0,12}}讯|[^\s(（)）*，,。]{{1,8}}社(?:[^\s(（)）*，,。]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电)"
@@ -164,8 +166,8 @@ def _classify(text: str) -> tuple[str, bool, str]:
         return FURNITURE, False, text
     heading = _MD_HEADING.match(text)
     if heading:
-        return HEADING, True, _EMPHASIS.sub("", heading.group(1)).strip()
-    plain = _EMPHASIS.sub("", text).strip()
+        return HEADING, True, _unemphasized(heading.group(1)).strip()
+    plain = _unemphasized(text).strip()
     if _CREDIT.match(plain):
         return CREDIT, False, plain
     if _BYLINE.match(text):
@@ -177,6 +179,10 @@ def _classify(text: str) -> tuple[str, bool, str]:
     if _headline_shaped(plain):
         return HEADING, False, plain
     return BODY, False, plain
+
+
+def _unemphasized(text: str) -> str:
+    return _EMPHASIS.sub(lambda m: m.group("a") or m.group("b"), text)
 
 
 def _headline_shaped(text: str) -> bool:
@@ -503,7 +509,7 @@ def _byline_of(line: _Line) -> str:
     if line.kind == BYLINE:
         match = _BYLINE.match(line.text)
         if match:
-            return _EMPHASIS.sub("", match.group(0)).strip()
+            return _unemphasized(match.group(0)).strip()
     return line.label
 
 

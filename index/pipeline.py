@@ -61,6 +61,7 @@ class Plan:
     removed: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
     dropped: bool = False  # some previously indexed file is left out (removed, or now failing)
+    by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first file with those bytes
 
     @property
     def changed(self) -> bool:
@@ -156,7 +157,12 @@ def _existing(path: Path) -> Path:
 def _load_previous(index_dir: Path) -> IndexStore | None:
     """The live generation to build on, or None to start afresh (missing or unreadable)."""
     try:
-        return IndexStore.load(index_dir)
+        previous = IndexStore.load(index_dir)
+        # a build reuses its tokens and vectors: a damaged one must be found now, or the build
+        # would stop halfway with "damaged, run `newsqa index`" — the very command running
+        previous.tokens()
+        previous.vectors  # noqa: B018 — loads and checks the file
+        return previous
     except IndexMissingError:
         return None
     except IndexIncompatibleError as error:
@@ -200,6 +206,12 @@ def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, pro
         if page.source in plan.files:
             plan.errors.append(FileError(page.source, f"{path}: another indexed file has the same name."))
             continue
+        if page.sha256 in plan.by_content:
+            # a copy under another name would put every article in the answers twice
+            first = plan.by_content[page.sha256]
+            plan.errors.append(FileError(page.source, f"{page.source}: the same content as {first}, which is indexed; skipped."))
+            continue
+        plan.by_content[page.sha256] = page.source
         sidecar = sidecars[directory].get(page.source)
         entry = {"path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding, "sidecar": sidecar}
         old = before.get(page.source)

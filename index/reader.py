@@ -38,6 +38,9 @@ _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz", "cp936"}
 # in which more than this share of characters are controls is binary that happened to decode.
 _MAX_CONTROL_SHARE = 0.05
 _TEXT_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
+# A newspaper page is tens of kilobytes. A file hundreds of times larger is an export of a whole
+# archive or a mistake; indexing it as one page would take minutes and date every article alike.
+MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -133,6 +136,7 @@ def _read_bytes(path: Path) -> bytes:
         raise UnreadableFileError(f"{name}: the file does not exist.")
     if path.name != MANIFEST_NAME and path.suffix.lower() not in SUFFIXES:
         raise UnreadableFileError(f"{name}: only .txt and .md files can be indexed.")
+    _check_size(path, name=name)
     try:
         raw = path.read_bytes()
     except PermissionError:
@@ -142,6 +146,18 @@ def _read_bytes(path: Path) -> bytes:
     if not raw:
         raise UnreadableFileError(f"{name}: the file is empty.")
     return raw
+
+
+def _check_size(path: Path, *, name: str) -> None:
+    try:
+        size = path.stat().st_size
+    except OSError:
+        return  # reading will say what is wrong
+    if size > MAX_PAGE_BYTES:
+        raise UnreadableFileError(
+            f"{name}: the file is {size / 1024 / 1024:.1f} MB, too large for one newspaper page "
+            f"(the limit is {MAX_PAGE_BYTES // 1024 // 1024} MB); split it into pages."
+        )
 
 
 def _decode(raw: bytes, *, name: str) -> tuple[str, str]:
@@ -157,11 +173,19 @@ def _decode(raw: bytes, *, name: str) -> tuple[str, str]:
         return _strict(raw, encoding, name=name), encoding
     try:
         return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as error:
+        not_utf8 = error
+    if not_utf8.reason == "unexpected end of data":
+        # valid UTF-8 up to a character cut off at the very end: a truncated copy or download
+        raise UnreadableFileError(
+            f"{name}: the file ends partway through a UTF-8 character, so it looks truncated."
+        )
     best = charset_normalizer.from_bytes(raw).best()
     if best is None:
-        raise UnreadableFileError(f"{name}: the text encoding could not be recognised.")
+        raise UnreadableFileError(
+            f"{name}: the text encoding could not be recognised (not UTF-8: invalid byte at "
+            f"offset {not_utf8.start}; no other text encoding fits either)."
+        )
     encoding = "gb18030" if best.encoding.lower() in _GB_FAMILY else best.encoding
     return _strict(raw, encoding, name=name), encoding.replace("_", "-")
 

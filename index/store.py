@@ -4,7 +4,7 @@
       CURRENT                  name of the live generation, replaced atomically
       LOCK                     held by a build, so two builds never interleave
       gen-20240521T101500-3fa2c1/
-        manifest.json          format, model, versions, per-file hashes, counts
+        manifest.json          format, model, versions, per-file hashes, counts, checksums
         articles.jsonl         one Article per line, full text
         chunks.jsonl           one Chunk per line, same order as the vectors
         tokens.jsonl           the BM25 tokens of each chunk (reused by incremental builds)
@@ -15,6 +15,11 @@
 A build writes a new generation into a hidden temporary folder, fsyncs it, renames it into place
 and only then replaces `CURRENT`. A crash at any moment therefore leaves the previous generation
 live and whole, and a reader that follows `CURRENT` always finds a complete folder.
+
+The manifest records the sha256 of every other file of its generation, and each file is checked
+before it is parsed: a file damaged on disk or copied in from elsewhere is reported as a damaged
+index in one sentence, instead of reaching numpy, FAISS or bm25s as garbage (which may raise
+anything, or worse, load without complaint and return wrong passages).
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import fcntl
+import hashlib
 import json
 import os
 import re
@@ -110,6 +116,7 @@ class IndexStore:
     def load(cls, index_dir: Path) -> "IndexStore":
         path = current_generation(index_dir)
         manifest = _read_manifest(path)
+        _verify(path, manifest, ARTICLES, CHUNKS)
         try:
             articles = [article_from_record(r) for r in _read_jsonl(path / ARTICLES)]
             chunks = [Chunk.from_json(r) for r in _read_jsonl(path / CHUNKS)]
@@ -143,9 +150,10 @@ class IndexStore:
     def vectors(self) -> np.ndarray | None:
         if self.keyword_only:
             return None
+        _verify(self.path, self.manifest, VECTORS)
         try:
             vectors = np.load(self.path / VECTORS, mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError) as error:
+        except (OSError, ValueError, EOFError) as error:
             raise _corrupt(self.path, error) from None
         if vectors.shape != (len(self.chunks), self.dimension) or vectors.dtype != np.float32:
             raise _corrupt(self.path, "the vectors do not match the chunks")
@@ -158,6 +166,7 @@ class IndexStore:
             return None
         from index.dense import read_dense_index
 
+        _verify(self.path, self.manifest, DENSE)
         try:
             index = read_dense_index(self.path / DENSE)
         except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
@@ -173,13 +182,16 @@ class IndexStore:
             return None
         from index.lexical import read_bm25
 
+        recorded = self.manifest.get("checksums") or {}
+        _verify(self.path, self.manifest, *(name for name in recorded if name.startswith(f"{BM25}/")))
         try:
             return read_bm25(self.path / BM25)
-        except (OSError, ValueError, KeyError) as error:
+        except (OSError, ValueError, KeyError, EOFError) as error:
             raise _corrupt(self.path, error) from None
 
     def tokens(self) -> list[list[str]]:
         """The BM25 tokens of each chunk, in chunk order (only builds need them)."""
+        _verify(self.path, self.manifest, TOKENS)
         try:
             tokens = list(_read_jsonl(self.path / TOKENS))
         except (OSError, ValueError) as error:
@@ -227,6 +239,36 @@ def _read_manifest(path: Path) -> dict:
     if any(key not in manifest for key in required):
         raise _corrupt(path, "the manifest lacks required fields")
     return manifest
+
+
+def _verify(path: Path, manifest: dict, *names: str) -> None:
+    """Check files of the generation at `path` against the manifest's checksums.
+
+    Generations written before checksums were recorded have none and are read unchecked.
+    """
+    checksums = manifest.get("checksums")
+    if not isinstance(checksums, dict):
+        return
+    for name in names:
+        expected = checksums.get(name)
+        if expected is None:
+            raise _corrupt(path, f"the manifest has no checksum for {name}")
+        try:
+            actual = _sha256(path / name)
+        except OSError as error:
+            raise _corrupt(path, f"{name} cannot be read: {error.strerror or error}") from None
+        if actual != expected:
+            raise _corrupt(path, f"{name} does not match its checksum")
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _files_under(path: Path, folder: str) -> list[str]:
+    """Names (relative to the generation) of the files in one of its sub-folders."""
+    return sorted(p.relative_to(path).as_posix() for p in (path / folder).rglob("*") if p.is_file())
 
 
 def _corrupt(path: Path, why: object) -> IndexIncompatibleError:
@@ -298,6 +340,7 @@ def write_generation(
     bm25 = build_bm25(tokens)
     if bm25 is not None:
         write_bm25(bm25, staging / BM25)
+    manifest["checksums"] = {name: _sha256(staging / name) for name in _files_under(staging, ".")}
     # the manifest goes last: a folder without one is never mistaken for a finished generation
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 

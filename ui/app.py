@@ -28,10 +28,23 @@ from fastapi_offline import FastAPIOffline
 from ui.api import build_router, install_error_handlers
 from ui.chat import CSS, build_chat
 from ui.config import ServerConfig
-from ui.security import BodySizeLimit, OnlyUnder, SecurityHeaders, frame_ancestors
+from ui.security import (
+    BodySizeLimit,
+    NoCrossOrigin,
+    OnlyUnder,
+    ReadOnlyExcept,
+    SecurityHeaders,
+    frame_ancestors,
+)
 from ui.service import NewsService
 
 STATIC = Path(__file__).resolve().parent / "static"
+
+#: the only routes that accept a POST: the API's two questions, and what the chat page posts
+#: (joining Gradio's queue, queue-less events such as "new chat", the chat's documented API route)
+POST_ROUTES = frozenset(
+    {"/api/v1/ask", "/api/v1/search", "/gradio_api/queue/join", "/gradio_api/run/predict", "/gradio_api/call/chat"}
+)
 
 DESCRIPTION = (
     "Answers questions about a newspaper archive by quoting its articles verbatim; every quote "
@@ -47,6 +60,7 @@ def create_app(*, service: NewsService, config: ServerConfig) -> FastAPI:
     app.include_router(build_router(service, config))
     add_widget_routes(app, config)
     # added innermost first: the size limit runs inside CORS so a 413 still carries CORS headers
+    app.add_middleware(ReadOnlyExcept, post_paths=POST_ROUTES)
     app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
     if config.cors_origins:
         app.add_middleware(
@@ -58,6 +72,7 @@ def create_app(*, service: NewsService, config: ServerConfig) -> FastAPI:
             allow_headers=["Content-Type"],
             max_age=600,
         )
+    app.add_middleware(NoCrossOrigin, open_prefix="/api/" if config.cors_origins else None)
     app.add_middleware(SecurityHeaders, ancestors=frame_ancestors(config.frame_ancestors))
     demo = build_chat(service, config)
     # mounted last: the mount at "/" catches every path the routes above did not claim

@@ -15,6 +15,7 @@ import gradio as gr
 
 from index.dateargs import parse_date_range
 from index.errors import NewsQAError
+from index.normalize import well_formed
 from ui.config import ServerConfig
 from ui.render import answer_head, answer_markdown, citation_markdown, inert, sources_html
 from ui.service import NewsService, Query, clean_history
@@ -25,6 +26,7 @@ SEARCHING = "正在检索报纸文章…"
 FAILED = "Something went wrong while answering; the error has been logged."
 
 CSS = """
+#newsqa-chat, #newsqa-sources { overflow-wrap: anywhere; }  /* one long token must not widen the page */
 .newsqa-sources { padding-left: 1.4em; margin: 0; }
 .newsqa-sources li { margin-bottom: .6em; }
 .newsqa-src-meta { color: var(--body-text-color-subdued); font-size: .9em; }
@@ -88,6 +90,8 @@ def build_chat(service: NewsService, config: ServerConfig) -> gr.Blocks:
         new_chat.click(lambda: ([], sources_html(None), []), outputs=[chatbot, sources, turns], queue=False)
     # requests beyond the concurrency limit wait in the queue; beyond max_size they are refused
     demo.queue(default_concurrency_limit=config.concurrency, max_size=config.queue_size)
+    # read when the app is mounted: bounds the per-session state Gradio keeps in memory
+    demo.state_session_capacity = config.chat_sessions
     return demo
 
 
@@ -102,7 +106,9 @@ def answer_steps(
     history: list,
 ) -> Iterator[tuple]:
     """(textbox, chatbot messages, sources html, history) after each step of one answer."""
-    text = (text or "").strip()
+    # a lone surrogate ("\ud800" sent through the queue API) is not text and would break the
+    # answerer and the page's JSON: it is shown and asked as "?"
+    text = well_formed((text or "").strip())
     if not text:
         yield "", messages, gr.skip(), history
         return

@@ -34,12 +34,13 @@ def main(argv: list[str] | None = None) -> int:
     app = build_app()
     try:
         result = typer.main.get_command(app).main(args=argv, prog_name="newsqa", standalone_mode=False)
-    except click.exceptions.Exit as done:
+    except (typer.Exit, click.exceptions.Exit) as done:
         return done.exit_code
-    except click.ClickException as usage:
+    except (typer.TyperException, click.ClickException) as usage:
+        # typer runs its own copy of click: its usage errors derive from TyperException
         usage.show()
         return usage.exit_code
-    except click.exceptions.Abort:
+    except (typer.Abort, click.exceptions.Abort):
         click.echo("error: interrupted.", err=True)
         return 130
     except NewsQAError as error:

@@ -30,6 +30,9 @@ def serve(
     ] = None,
     examples: Annotated[Path | None, typer.Option(help="File of example questions for the chat page, one a line.")] = None,
     concurrency: Annotated[int, typer.Option(min=1, help="Questions answered at once.")] = 2,
+    chat_sessions: Annotated[
+        int, typer.Option(min=10, help="Chat sessions kept in memory; the least recently used go first.")
+    ] = 500,
 ) -> None:
     """Serve the chat page at /, the HTTP API at /api/v1 and the site widget at /widget.js."""
     # heavy imports here so the other commands start fast
@@ -49,6 +52,7 @@ def serve(
         frame_ancestors=tuple(frame_ancestor or ()),
         examples=load_examples(examples) if examples else None,
         concurrency=concurrency,
+        chat_sessions=chat_sessions,
     )
     service = load(config.index_dir, concurrency=config.concurrency)
     typer.echo(f"NewsQA: chat at http://{host}:{port}/ · API docs at http://{host}:{port}/docs", err=True)

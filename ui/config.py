@@ -47,6 +47,10 @@ class ServerConfig:
     concurrency: int = 2
     #: chat requests waiting in the Gradio queue before new ones are turned away
     queue_size: int = 32
+    #: chat sessions (browser tabs, API callers) whose state is kept, least recently used dropped
+    #: first; Gradio keeps ~40 KB per session, and its own default of 10,000 lets a public server
+    #: grow by ~400 MB
+    chat_sessions: int = 500
     examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
 
 

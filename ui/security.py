@@ -1,4 +1,5 @@
-"""ASGI middleware: request-size limits for the API and the headers that decide who may frame us.
+"""ASGI middleware: request-size limits for the API, the headers that decide who may frame us,
+and a closed default for every method that could change something on the server.
 
 Both are plain ASGI (not BaseHTTPMiddleware) so Gradio's streamed event responses pass through
 untouched.
@@ -112,3 +113,65 @@ class OnlyUnder:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         inside = scope["type"] == "http" and scope["path"].startswith(self.prefix)
         await (self.wrapped if inside else self.app)(scope, receive, send)
+
+
+#: methods that only read; everything else (POST, PUT, DELETE, PATCH, …) needs an allowed path
+READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+class ReadOnlyExcept:
+    """Answer 405 to any request that is not a read, unless it is a POST to one of `post_paths`.
+
+    Gradio brings routes this app never uses, among them a file upload that stores whatever it
+    is sent. Rather than chase that list from release to release, everything is closed and the
+    few routes that must take a body are named.
+    """
+
+    def __init__(self, app: ASGIApp, *, post_paths: frozenset[str]):
+        self.app, self.post_paths = app, post_paths
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] in READ_METHODS or (
+            scope["method"] == "POST" and scope["path"] in self.post_paths
+        ):
+            await self.app(scope, receive, send)
+            return
+        payload = json.dumps({"detail": f"{scope['method']} is not allowed here."}).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 405,
+                "headers": [
+                    (b"content-type", b"application/json"),
+                    (b"content-length", str(len(payload)).encode()),
+                    (b"allow", b"GET, HEAD, OPTIONS"),
+                ],
+            }
+        )
+        await send({"type": "http.response.body", "body": payload})
+
+
+class NoCrossOrigin:
+    """Drop every CORS grant from responses, except under `open_prefix` (None: everywhere).
+
+    Gradio grants any Origin, with credentials, whenever the server is reached under a name
+    other than localhost — that is, in every real deployment. Which sites may call this server
+    is decided by `ServerConfig.cors_origins` for the API alone; grants made by anything else
+    are removed, so a preflight or a response never lets another site read the chat's routes.
+    """
+
+    def __init__(self, app: ASGIApp, *, open_prefix: str | None):
+        self.app, self.open_prefix = app, open_prefix
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or (self.open_prefix and scope["path"].startswith(self.open_prefix)):
+            await self.app(scope, receive, send)
+            return
+
+        async def send_without_grants(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(n, v) for n, v in message.get("headers", []) if not n.lower().startswith(b"access-control-")]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_without_grants)

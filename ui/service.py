@@ -1,6 +1,7 @@
 """What the web chat and the HTTP API share: one loaded index and the answering function.
 
-The index is loaded once per process; every request reuses it. Answering is CPU-bound (query
+The index is loaded once per process; every request reuses it, and a rebuilt index is picked up
+without a restart (`ui.live_index`). Answering is CPU-bound (query
 embedding, BM25, quote selection), so at most `concurrency` questions run at once — more threads
 on a 2-core machine only make every answer slower. Callers run these methods in worker threads
 (FastAPI sync routes, Gradio's queue), never on the event loop.
@@ -39,12 +40,31 @@ class Query:
 
 
 class NewsService:
-    """Answers and searches over one retriever, `concurrency` at a time."""
+    """Answers and searches over one retriever, `concurrency` at a time.
 
-    def __init__(self, *, retriever: Retriever, answer_fn: Callable | None = None, concurrency: int = 2):
-        self.retriever = retriever
+    Given `index_dir`, the service follows that index: after a rebuild it switches to the new
+    generation once it is loaded, and answers from the old one until then.
+    """
+
+    def __init__(
+        self,
+        *,
+        retriever: Retriever,
+        answer_fn: Callable | None = None,
+        concurrency: int = 2,
+        index_dir: Path | None = None,
+    ):
+        from ui.live_index import IndexFollower
+
+        self._follower = IndexFollower(retriever, index_dir=index_dir) if index_dir is not None else None
+        self._fixed = retriever
         self._answer = answer_fn or _qa_answer()
         self._slots = threading.BoundedSemaphore(concurrency)
+
+    @property
+    def retriever(self) -> Retriever:
+        """The retriever over the newest fully loaded index generation."""
+        return self._follower.retriever if self._follower is not None else self._fixed
 
     def ask(self, query: Query):
         """The `Answer` for `query` (raises QuestionError for a question qa refuses)."""
@@ -59,6 +79,10 @@ class NewsService:
             )
 
     def search(self, query: Query) -> list[Hit]:
+        """The best passages (raises QuestionError for text with no words, as `ask` does)."""
+        from qa.question import validate
+
+        validate(query.question)  # punctuation alone would "match" arbitrary passages by vector
         with self._slot():
             return self.retriever.search(query.question, k=query.k, since=query.since, until=query.until)
 
@@ -114,9 +138,11 @@ def clean_history(items: Sequence[dict], *, limit: int) -> tuple[dict, ...]:
 
 def open_service(index_dir: Path | None, *, concurrency: int) -> NewsService:
     """Load the index once (raises IndexMissingError telling the user to run `newsqa index`)."""
+    from index.paths import default_index_dir
     from index.retrieval import open_retriever
 
-    service = NewsService(retriever=open_retriever(index_dir), concurrency=concurrency)
+    index_dir = Path(index_dir) if index_dir else default_index_dir()
+    service = NewsService(retriever=open_retriever(index_dir), concurrency=concurrency, index_dir=index_dir)
     # the store loads vectors, FAISS and BM25 on first use: pay for it now, not in the first answer
     service.retriever.search("warm up", k=1)
     return service

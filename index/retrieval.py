@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
+from collections import OrderedDict
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
@@ -19,6 +20,7 @@ from index.records import Hit
 from index.store import IndexStore
 
 MODES = ("hybrid", "dense", "bm25")
+_QUERY_CACHE = 32  # query vectors kept per retriever (a question is searched up to three times)
 
 
 def reciprocal_rank_fusion(
@@ -53,6 +55,7 @@ class HybridRetriever:
         self.weights = {"dense": dense_weight, "bm25": bm25_weight}
         self.candidates = candidates
         self._filters = _FilterColumns(store)
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
 
     def search(
         self,
@@ -69,9 +72,9 @@ class HybridRetriever:
         mode = self._effective_mode(mode)
         if k <= 0 or not query.strip() or not self.store.chunks:
             return []
-        from index.normalize import to_simplified
+        from index.normalize import to_simplified, well_formed
 
-        query = to_simplified(query)
+        query = to_simplified(well_formed(query))
         allowed = self._filters.mask(since=since, until=until, sources=sources)
         depth = max(k, self.candidates)
         query_vector = self._encode(query) if mode != "bm25" else None
@@ -95,8 +98,26 @@ class HybridRetriever:
             return "bm25"  # a keyword-only index: hybrid quietly means keyword search
         return mode
 
+    def encode_query(self, query: str) -> np.ndarray | None:
+        """The vector `search` uses for `query` (None without a model). The last few are kept,
+        so the answerer reuses the vector of the question it has just searched for."""
+        if self.encoder is None or not query.strip():
+            return None
+        from index.normalize import to_simplified, well_formed
+
+        return self._encode(to_simplified(well_formed(query)))
+
     def _encode(self, query: str) -> np.ndarray:
-        return np.asarray(self.encoder.encode_queries([query]), dtype=np.float32)[0]
+        vector = self._query_vectors.get(query)
+        if vector is None:
+            vector = np.asarray(self.encoder.encode_queries([query]), dtype=np.float32)[0]
+            self._query_vectors[query] = vector
+            while len(self._query_vectors) > _QUERY_CACHE:
+                try:  # another thread may have trimmed it meanwhile
+                    self._query_vectors.popitem(last=False)
+                except KeyError:
+                    break
+        return vector
 
     def _bm25_scores(self, query: str) -> np.ndarray:
         from index.lexical import bm25_scores

@@ -8,6 +8,7 @@ import time
 from collections.abc import Mapping, Sequence
 
 from index.interfaces import Retriever
+from index.normalize import well_formed
 from index.records import Hit
 from qa.compose import compose
 from qa.evidence import candidates_from_hits, score_candidates
@@ -46,13 +47,17 @@ def answer(
     Raises QuestionError for an empty, punctuation-only or over-long question.
     """
     validate(question)
+    # undecodable command-line bytes arrive as lone surrogates: not text, and unprintable as JSON
+    question = well_formed(question)
     started = time.perf_counter()
     q = analyze(resolve(question, history))
     retriever = retriever or default_retriever()
     hits = retrieve(q, retriever, k=k, since=since, until=until)
     retrieved = time.perf_counter()
+    encoder = getattr(retriever, "encoder", None)
+    encode_query = getattr(retriever, "encode_query", None)
     ranked = score_candidates(q, candidates_from_hits(hits), article_text=_article_texts(retriever, hits),
-                              encoder=getattr(retriever, "encoder", None))
+                              encoder=encoder, query_vector=encode_query(q.search_text) if encoder and encode_query else None)
     result = compose(q, ranked)
     result.question = question
     done = time.perf_counter()
@@ -64,16 +69,22 @@ def answer(
 def retrieve(q: Question, retriever: Retriever, *, k: int, since: dt.date | None, until: dt.date | None) -> list[Hit]:
     """Hits for the question. A year or month in the question narrows a second search to that
     time, merged with the unrestricted one: reports published then come first, and a report
-    from another time that names the date is still found."""
+    from another time that names the date is still found. A question comparing periods
+    (2022年5月和10月) gets one narrowed search per period, so neither side is crowded out."""
     hits = retriever.search(q.search_text, k=k, since=since, until=until)
-    if q.time.since is not None:
-        narrow_since = max(filter(None, (since, q.time.since)))
-        narrow_until = min(filter(None, (until, q.time.until)))
+    periods = q.time.periods
+    if not periods and q.time.since is not None:
+        periods = ((q.time.since, q.time.until),)
+    narrowed: list[Hit] = []
+    for period_since, period_until in periods:
+        narrow_since = max(filter(None, (since, period_since)))
+        narrow_until = min(filter(None, (until, period_until)))
         if narrow_since <= narrow_until:
-            narrowed = retriever.search(q.search_text, k=k, since=narrow_since, until=narrow_until)
-            seen = {h.chunk.id for h in narrowed}
-            hits = narrowed + [h for h in hits if h.chunk.id not in seen]
-    return hits
+            narrowed += retriever.search(q.search_text, k=k, since=narrow_since, until=narrow_until)
+    merged: dict[str, Hit] = {}
+    for hit in narrowed + hits:
+        merged.setdefault(hit.chunk.id, hit)
+    return list(merged.values())
 
 
 def _article_texts(retriever: Retriever, hits: Sequence[Hit]) -> dict[str, str]:

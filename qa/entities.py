@@ -115,6 +115,12 @@ def name_spans(text: str) -> list[tuple[int, int]]:
     return _spans(text, set(_PROPER_TAGS))
 
 
+def is_noun(word: str) -> bool:
+    """Whether the tagger reads the word (its last part) as a noun: 租金, 园长, 开工率 — not 带来."""
+    tagged = _tag(word)
+    return bool(tagged) and tagged[-1][1].startswith("n")
+
+
 def date_spans(text: str) -> list[tuple[int, int]]:
     """Dates and date-like expressions a sentence names (5月24日下午, 2019 年 12 月 18 日)."""
     return [m.span() for m in _DATE_MENTION.finditer(text)]

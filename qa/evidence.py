@@ -21,7 +21,7 @@ from index.normalize import fold, to_simplified
 from index.records import ArticleDate, Hit
 from qa.entities import date_spans, name_spans, person_spans, place_spans
 from qa.quantities import Quantity, find_quantities, fit
-from qa.question import Question
+from qa.question import ORDINAL, Question
 
 #: weights of the score parts; calibrated on the bundled corpus questions (see tests)
 W_TERMS, W_SEMANTIC, W_KIND, W_PRIOR = 0.5, 0.25, 0.2, 0.05
@@ -58,6 +58,9 @@ class Candidate:
     score: float = 0.0
     highlight: tuple[int, int] | None = None
     quantities: list[Quantity] = field(default_factory=list)
+    focus_ok: bool = True  # the sentence names what the question asks about (Question.focus)
+    contradicts: bool = False  # it names another ordinal than the question (第三轮 for 第二轮)
+    period: int | None = None  # which of the question's compared periods it speaks for
 
 
 def candidates_from_hits(hits: Sequence[Hit]) -> list[Candidate]:
@@ -119,16 +122,21 @@ def score_candidates(
     *,
     article_text: dict[str, str],
     encoder: Encoder | None = None,
+    query_vector: np.ndarray | None = None,
 ) -> list[Candidate]:
     """Score every candidate in place and return them best first.
 
     `article_text` maps article id → title + text, for checking the question's subjects.
+    `query_vector` is the retriever's vector of `question.search_text`, when it hands it out
+    (saves a forward pass; for English it also carries the glossary terms).
     """
     for c in candidates:
         _score_cheap(question, c, article_text.get(c.article_id, c.title + c.text))
     candidates.sort(key=lambda c: -c.score)
     if encoder is not None and candidates and candidates[0].coverage < CLEAR_COVERAGE:
-        _add_semantic(question, candidates[:EMBED_TOP], encoder)
+        if query_vector is None:
+            query_vector = _query_vector(encoder, question.search_text)
+        _add_semantic(candidates[:EMBED_TOP], encoder, query_vector)
     for c in candidates:
         c.score = _final(c)
     candidates.sort(key=lambda c: (-c.score, c.rank, c.start))
@@ -137,12 +145,19 @@ def score_candidates(
 
 def _score_cheap(question: Question, c: Candidate, context: str) -> None:
     units = [s for s in question.subjects if s.kind == "unit"]
-    c.subject_ok = all(s.mentioned_in(context) for s in units)
+    # a question naming two units compares them (示范区和开发区分别…): either one will do
+    c.subject_ok = (any if len(units) > 1 else all)(s.mentioned_in(context) for s in units)
     entities_ok = all(s.mentioned_in(context) for s in question.subjects if s.kind == "entity")
     c.coverage = term_coverage(question, c.text, c.title)
     c.quantities = find_quantities(c.text)
     c.kind_fit, c.highlight = kind_fit(question, c)
     c.time_ok = question.time.fits(c.date, c.text)
+    if question.time.periods:
+        c.period = question.time.period_of(c.date, c.text)
+    norm = normalized(c.text)
+    head = normalized(c.title)  # a headline states what its report's figures are (完成税收 8.49 亿元)
+    c.focus_ok = all(_holds(question, norm, t) or _holds(question, head, t) for t in question.focus)
+    c.contradicts = contradicts(question, context)
     factor = 1.0 if entities_ok else MISSING_ENTITY_FACTOR
     factor *= 1.0 if c.time_ok else OFF_TIME_FACTOR
     c.score = factor * (W_TERMS * c.coverage + W_KIND * c.kind_fit + W_PRIOR / (1 + c.rank))
@@ -178,6 +193,24 @@ def term_coverage(question: Question, sentence: str, title: str) -> float:
     return found / total
 
 
+def _holds(question: Question, norm: str, term: str) -> bool:
+    """The term, its usual abbreviation (公共厕所 → 公厕: first character and a later one), or all
+    the shorter key terms it is made of (重点项目 in 重点建设项目 as 重点 + 项目)."""
+    if term in norm or (len(term) >= 4 and any(term[0] + ch in norm for ch in term[2:])):
+        return True
+    parts = [t for t in question.terms if t != term and t in term]
+    return bool(parts) and sum(map(len, parts)) >= len(term) and all(t in norm for t in parts)
+
+
+def contradicts(question: Question, sentence: str) -> bool:
+    """The article names an ordinal of the asked kind other than the question's, and not the
+    question's: a report of the 第三轮 testing does not answer a question about the 第二轮."""
+    if not question.ordinals:
+        return False
+    named = set(ORDINAL.findall(normalized(sentence)))
+    return any((n, u) not in named and any(u2 == u for _, u2 in named) for n, u in question.ordinals)
+
+
 def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:
     """How well the sentence holds the kind of thing asked for, and where (a span in c.text)."""
     kind = question.kind
@@ -189,6 +222,9 @@ def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] |
         return _nearest(c, person_spans(c.text), question, found=1.0, missing=0.2)
     if kind == "where":
         return _nearest(c, place_spans(c.text), question, found=1.0, missing=0.3)
+    if kind == "ordinal":
+        spans = [m.span() for m in ORDINAL.finditer(c.text) if m.group(2) == question.ordinal_unit or not question.ordinal_unit]
+        return _nearest(c, spans, question, found=1.0, missing=0.0)
     if kind == "which":
         spans = name_spans(c.text) + [m.span() for m in re.finditer(r"“[^”]{2,30}”", c.text)]
         return _nearest(c, spans, question, found=1.0, missing=0.5)
@@ -201,9 +237,24 @@ def _quantity_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, i
     scored = [(fit(q, units=question.units, families=question.families), q) for q in c.quantities]
     best_fit = max(f for f, _ in scored)
     term_positions = _term_positions(question, c.text)
+    clauses = clause_spans(c.text)
+    # the figure whose own clause names most key terms ("新增基层党组织53个", not the "5个" of the
+    # next clause), then the one nearest a key term
     best = min((q for f, q in scored if f == best_fit),
-               key=lambda q: _distance((q.start, q.end), term_positions))
+               key=lambda q: (-_clause_terms(question, c.text, clauses, q.start),
+                              _distance((q.start, q.end), term_positions)))
     return best_fit, _quantity_span(c.text, best, [q for f, q in scored if f == best_fit])
+
+
+def _clause_terms(question: Question, text: str, clauses, at: int) -> int:
+    """Key terms in the clause at `at`, not counting the subject's name (开发区新购环卫车 46 辆
+    does not speak of 公厕 because it names the zone)."""
+    subject_words = [v for s in question.subjects for v in s.variants]
+    for s, e in clauses:
+        if s <= at < e:
+            norm = normalized(text[s:e])
+            return sum(1 for t in question.terms if t in norm and not any(t in w for w in subject_words))
+    return 0
 
 
 def _quantity_span(text: str, best: Quantity, fitting: list[Quantity]) -> tuple[int, int]:
@@ -255,18 +306,17 @@ _CACHE_SIZE = 4096
 
 
 def _query_vector(encoder: Encoder, text: str) -> np.ndarray:
-    # the retriever has just encoded this question too, but the Retriever interface does not
-    # hand the vector out; a re-asked or follow-up question at least skips the model
+    # used only when the retriever does not hand out its own query vector
     key = ("query:" + encoder.name, text)
     if key not in _VECTORS:
         _VECTORS[key] = np.asarray(encoder.encode_queries([text]), dtype=np.float32)[0]
     return _VECTORS[key]
 
 
-def _add_semantic(question: Question, candidates: list[Candidate], encoder: Encoder) -> None:
+def _add_semantic(candidates: list[Candidate], encoder: Encoder, q: np.ndarray) -> None:
     """Cosine of each candidate to the question, rescaled to 0..1 across the candidates, so the
-    part weighs the same for any model (e5's cosines sit in a narrow band near 0.8)."""
-    q = _query_vector(encoder, question.text)
+    part weighs the same for any model (e5's cosines sit in a narrow band near 0.8). The
+    candidates not yet cached are embedded in one batch."""
     missing = [c.text for c in candidates if (encoder.name, c.text) not in _VECTORS]
     if missing:
         for text, vector in zip(missing, np.asarray(encoder.encode_passages(missing), dtype=np.float32)):

@@ -19,6 +19,7 @@ UNIT_FAMILIES: dict[str, frozenset[str]] = {
     "weight": frozenset({"吨", "万吨", "公斤", "千克"}),
     "length": frozenset({"公里", "千米", "米"}),
     "time": frozenset({"天", "年", "个月", "小时", "分钟"}),
+    "age": frozenset({"岁", "周岁"}),
 }
 
 _UNITS = sorted({u for family in UNIT_FAMILIES.values() for u in family}, key=len, reverse=True)

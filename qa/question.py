@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from index.normalize import fold, to_simplified
 from index.tokenize import tokenize
-from qa.entities import Subject, find_subjects
+from qa.entities import Subject, find_subjects, is_noun
 from qa.errors import QuestionError
 from qa.glossary import is_english, translate_terms
 from qa.quantities import NOUN_FAMILIES, UNIT_FAMILIES, unit_family
@@ -16,14 +16,22 @@ from qa.timeframe import TimeFrame, parse_timeframe
 
 MAX_QUESTION_CHARS = 500
 
-# Order matters: 几月几日 is a when-question even though it contains 几.
+# Order matters: 几月几日 is a when-question even though it contains 几, and 第几轮 asks for an
+# ordinal (第三轮), not a count.
 _KINDS: tuple[tuple[str, re.Pattern], ...] = (
-    ("when", re.compile(r"什么时候|何时|哪天|哪一天|几月几[日号]|几号|哪年|哪一年|什么时间|哪个月|\bwhen\b|what (?:date|day|time|year)", re.I)),
-    ("how_many", re.compile(r"多少|几[^乎]|几$|多大|多高|多长|多远|多重|多久|百分之几|how (?:many|much|large|big|long)|what (?:percentage|share|proportion)|number of", re.I)),
-    ("who", re.compile(r"谁|哪位|何人|什么人|\bwho(?:m|se)?\b", re.I)),
+    ("when", re.compile(r"什么时候|何时|哪天|哪一天|几月几[日号]|几号|哪年|哪一年|什么时间|哪个月|\bwhen\b|(?:what|which) (?:date|day|time|year|month)", re.I)),
+    ("ordinal", re.compile(r"第几|which (?:round|session|edition|place|rank)|what (?:round|session|edition|place|rank)", re.I)),
+    ("how_many", re.compile(r"多少|几[^乎]|几$|多大|多高|多长|多远|多重|多久|百分之几|how (?:many|much|large|big|long|far|old)|what (?:percentage|share|proportion)|number of|what (?:is|was) the [\w\s'-]{0,40}\brate\b", re.I)),
+    ("who", re.compile(r"谁|哪位|何人|什么人|叫什么(?:名字)?\??$|\bwho(?:m|se)?\b", re.I)),
     ("where", re.compile(r"哪里|哪儿|何地|何处|在哪|什么地方|\bwhere\b", re.I)),
     ("which", re.compile(r"哪个|哪些|哪家|哪项|哪一|哪几|什么(?:企业|公司|项目|单位|称号|奖)|\bwhich\b|what (?:company|companies|project|projects|award|title|honou?r)", re.I)),
 )
+#: how-questions that name the measure by their wording (多远 → a length)
+_HOW_FAMILIES = (("多远", "length"), ("多长时间", "time"), ("多久", "time"), ("多高", "length"), ("多长", "length"),
+                 ("多重", "weight"), ("多大年纪", "age"), ("多大岁数", "age"), ("几岁", "age"),
+                 ("how far", "length"), ("how long", "time"), ("how old", "age"))
+#: English words right after "how many / how much" (or in "what … rate") that name the measure
+_EN_ASKED = re.compile(r"how (?:many|much)((?:\s+[\w'-]+){1,4})|what (?:is|was) the [\w\s'-]{0,40}\b(rate)\b", re.I)
 _ASKED_UNIT = re.compile(r"(?:多少|几)\s*(" + "|".join(sorted(
     {u for f in UNIT_FAMILIES.values() for u in f} | {"钱"}, key=len, reverse=True)) + ")")
 _EN_UNIT_WORDS = {"people": "people", "persons": "people", "workers": "people", "yuan": "money",
@@ -35,8 +43,16 @@ _EN_UNIT_WORDS = {"people": "people", "persons": "people", "workers": "people", 
 _NON_TERMS = frozenset(
     "多少 几 什么 哪 哪里 哪儿 哪个 哪些 哪家 哪位 谁 何时 何地 什么时候 时候 多大 多久 怎么 怎样 如何 是否 "
     "是 有 了 吗 呢 的 在 请问 一下 告诉 我 你 那 那么 还 又 共 一共 总共 目前 最新 最近 现在 截至 截至目前 "
-    "已经 已 个 项 家 人 名 位 次 元 亿元 万元 钱 年 月 日 号 份 前 今年 去年 情况 多 少 大 请".split()
+    "已经 已 个 项 家 人 名 位 次 元 亿元 万元 钱 年 月 日 号 份 前 今年 去年 情况 多 少 大 请 远 久 叫 名字 "
+    "那次 那位 那场 那个 这次 这位 这个 分别 共有".split()
 )
+#: an ordinal such as 第三轮 / 第八届: the numeral and the measure word it counts
+ORDINAL = re.compile(r"第\s*([一二两三四五六七八九十百零\d]+|几)\s*([轮届次名期批个位项家])")
+#: words that may stand between the thing asked about and the question word (党组织有多少个)
+_FOCUS_GAP = re.compile(r"(?:是|有|为|共|共有|一共|一共有|总共|总共有|约|大约|由|的|了|都|还|已)*$")
+_ASKING = re.compile(r"多少|几|谁|哪[个些家位里儿天年一]?|什么")
+_QUESTION_WORDS = re.compile(r"哪一(?:年|天|个月|月|日)|哪(?:年|天|个月|月|日)|几月几[日号]|什么时候|什么时间")
+_MEASURE = re.compile("(?:" + "|".join(sorted({u for f in UNIT_FAMILIES.values() for u in f}, key=len, reverse=True)) + ")?")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
 
 
@@ -46,7 +62,7 @@ class Question:
 
     original: str
     text: str
-    kind: str  # "how_many" | "when" | "who" | "where" | "which" | "what"
+    kind: str  # "how_many" | "when" | "ordinal" | "who" | "where" | "which" | "what"
     units: frozenset[str]
     families: frozenset[str]
     terms: tuple[str, ...]
@@ -54,6 +70,12 @@ class Question:
     time: TimeFrame
     english: bool = False
     extra_terms: tuple[str, ...] = field(default=())
+    #: the key terms naming what is asked about (租金 in 租金是多少, 员工 in 多少名员工): a sentence
+    #: holding the other terms but not these speaks of the same thing without answering
+    focus: tuple[str, ...] = field(default=())
+    #: ordinals the question names (第二轮 → ("二", "轮")), and the measure word of 第几轮
+    ordinals: tuple[tuple[str, str], ...] = field(default=())
+    ordinal_unit: str = ""
 
     @property
     def search_text(self) -> str:
@@ -80,12 +102,50 @@ def analyze(question: str) -> Question:
     kind = question_kind(text)
     units, families = asked_units(text) if kind == "how_many" else (frozenset(), frozenset())
     time = parse_timeframe(text)
+    terms = key_terms(text, time=time, extra=extra)
+    subjects = tuple(find_subjects(text if not english else "", extra_terms=extra))
+    ordinals = tuple((n, u) for n, u in ORDINAL.findall(text) if n != "几")
+    asked = next((u for n, u in ORDINAL.findall(text) if n == "几"), "")
     return Question(
         original=question, text=text, kind=kind, units=units, families=families,
-        terms=key_terms(text, time=time, extra=extra), english=english, extra_terms=extra,
-        subjects=tuple(find_subjects(text if not english else "", extra_terms=extra)),
-        time=time,
+        terms=terms, english=english, extra_terms=extra,
+        subjects=subjects,
+        time=time, focus=_without_subjects(focus_terms(text, terms), subjects) if _focused(kind, english) else (),
+        ordinals=ordinals, ordinal_unit=asked,
     )
+
+
+def _focused(kind: str, english: bool) -> bool:
+    # a count or a person is asked *of* something named next to the question word (开工率,
+    # 园长); for when/which/where questions that word is the event or the verb, not the answer
+    return kind in ("how_many", "who") and not english
+
+
+def _without_subjects(focus: tuple[str, ...], subjects) -> tuple[str, ...]:
+    """Subjects are checked against the whole article, not the sentence."""
+    words = [v for s in subjects for v in s.variants]
+    return tuple(t for t in focus if not any(t in w for w in words))
+
+
+def focus_terms(text: str, terms: tuple[str, ...]) -> tuple[str, ...]:
+    """The noun right before the question word (开工率 in 开工率是多少, 园长 in 园长是谁) and the
+    one right after a counted measure word (员工 in 多少名员工); the longest key term at each.
+    A verb there (带来多少消费, 划分了多少个) names no thing, so it is no focus."""
+    m = _ASKING.search(text)
+    if m is None:
+        return ()
+    unit = _MEASURE.match(text, m.end()).group(0)
+    gap = _FOCUS_GAP.search(text[:m.start()]).group(0)
+    before = m.start() - len(gap)
+    places = [] if "了" in gap else [(before, lambda t, i: i + len(t) == before)]
+    if unit and m.group(0) in ("多少", "几"):  # 多少名员工: the counted noun follows the measure word
+        places.append((m.end() + len(unit), lambda t, i: i == m.end() + len(unit)))
+    found = []
+    for at, fits in places:
+        here = [t for t in terms if any(fits(t, i.start()) for i in re.finditer(re.escape(t), text))]
+        if here and is_noun(max(here, key=len)):
+            found.append(max(here, key=len))
+    return tuple(dict.fromkeys(found))
 
 
 def question_kind(text: str) -> str:
@@ -105,12 +165,17 @@ def asked_units(text: str) -> tuple[frozenset[str], frozenset[str]]:
         unit = "元" if m.group(1) == "钱" else m.group(1)
         units.add(unit)
         families.add(unit_family(unit) or "count")
+    for phrase, family in _HOW_FAMILIES:
+        if phrase in text.lower() and not families:
+            families.add(family)
     for noun, family in NOUN_FAMILIES:
         if noun in text and not families:
             families.add(family)
-    for word in re.findall(r"[a-z]+", text.lower()):
-        if word in _EN_UNIT_WORDS and not families:
-            families.add(_EN_UNIT_WORDS[word])
+    # only the words that say what is counted: "how many grid cells … its area" asks a count
+    for m in _EN_ASKED.finditer(text):
+        for word in re.findall(r"[a-z]+", (m.group(1) or m.group(2)).lower()):
+            if word in _EN_UNIT_WORDS and not families:
+                families.add(_EN_UNIT_WORDS[word])
     return frozenset(units), frozenset(families)
 
 
@@ -120,8 +185,10 @@ def key_terms(text: str, *, time: TimeFrame, extra: tuple[str, ...] = ()) -> tup
     untimed = text
     for start, end in sorted(time.spans, reverse=True):
         untimed = untimed[:start] + " " + untimed[end:]
+    untimed = _QUESTION_WORDS.sub(" ", untimed)  # 哪一年 would leave 一年 as a term
     # an English question's terms are its glossary translations, cut like Chinese text so that
     # 重点项目 also matches 重点建设项目 through 重点 and 项目
     terms = tokenize(" ".join(extra)) if is_english(text) else tokenize(untimed)
-    terms = [t for t in terms if t not in _NON_TERMS and not re.fullmatch(r"[\d.%]+|[a-z]", t)]
+    terms = [t for t in terms if t not in _NON_TERMS and not re.fullmatch(r"[\d.%]+|[a-z]", t)
+             and "几" not in t and "多少" not in t and not re.match(r"哪|什么|谁", t)]
     return tuple(dict.fromkeys(terms))

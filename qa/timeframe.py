@@ -22,6 +22,7 @@ _YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月(?:份)?")
 _YEAR = re.compile(r"((?:19|20)\d{2})\s*年(?:度)?")
 _MONTH = re.compile(rf"(?<![\d年])(\d{{1,2}}|{_CN_NUM})\s*月份?(?![\d日号])")
 _FIRST_N_MONTHS = re.compile(rf"前\s*(\d{{1,2}}|{_CN_NUM})\s*个?月|1\s*[至到~-]\s*(\d{{1,2}})\s*月")
+_WHOLE_YEAR = re.compile(r"全年|全年度|whole year|full year|all (?:of )?(?:the )?year", re.I)
 _LATEST = re.compile(r"最新|最近|目前|现在|截至目前|latest|most recent|recently|currently|\bnow\b", re.I)
 
 _EN_MONTHS = {name: i for i, name in enumerate(calendar.month_name) if name}
@@ -39,7 +40,10 @@ class TimeFrame:
     `since`/`until` come from an absolute year or year+month; `month` is a month named without a
     year (3月份: March of any year); `first_months` is a reporting period "前N个月" (N);
     `latest` asks for the newest report; `spans` are the (start, end) offsets of the time
-    expressions in the question, so a follow-up can replace them.
+    expressions in the question, so a follow-up can replace them. `periods` holds two or more
+    distinct absolute periods a question compares ("2022年5月和10月", "从2019年…到2022年"), in
+    order; `since`/`until` then span them all. `whole_year` (全年) rules out a sentence that
+    reports only part of a year ("前11个月").
     """
 
     since: dt.date | None = None
@@ -48,6 +52,8 @@ class TimeFrame:
     first_months: int | None = None
     latest: bool = False
     spans: tuple[tuple[int, int], ...] = field(default=())
+    periods: tuple[tuple[dt.date, dt.date], ...] = field(default=())
+    whole_year: bool = False
 
     @property
     def constrains(self) -> bool:
@@ -60,9 +66,24 @@ class TimeFrame:
         A year or month fits by publication date or by a date the sentence names; a reporting
         period ("前11个月") must be named by the sentence, as figures for other periods differ.
         """
-        if self.first_months is not None and self.first_months not in _first_months_named(sentence):
+        if self.first_months is not None and not self.periods and self.first_months not in _first_months_named(sentence):
             return False
+        if self.whole_year and any(n < 12 for n in _first_months_named(sentence)):
+            return False
+        if self.periods:
+            return self.period_of(date, sentence) is not None
         return self._date_fits(date) or self._sentence_fits(sentence)
+
+    def period_of(self, date: ArticleDate, sentence: str) -> int | None:
+        """Which of the compared `periods` a sentence speaks for: the one its article was
+        published in, else the one whose year (and month) the sentence names; None if none."""
+        for i, (since, until) in enumerate(self.periods):
+            if date.overlaps(since, until):
+                return i
+        for i, (since, until) in enumerate(self.periods):
+            if TimeFrame(since=since, until=until)._sentence_fits(sentence):
+                return i
+        return None
 
     def _date_fits(self, date: ArticleDate) -> bool:
         if self.since is not None and not date.overlaps(self.since, self.until):
@@ -124,26 +145,42 @@ def parse_timeframe(question: str) -> TimeFrame:
     for m in _FIRST_N_MONTHS.finditer(question):
         first = _cn_int(m.group(1) or m.group(2))
         taken.append(m.span())
+    named: list[tuple[int, tuple[dt.date, dt.date]]] = []  # (offset, period) of absolute times
     for m in _YEAR_MONTH.finditer(question):
         if free(m) and 1 <= int(m.group(2)) <= 12:
-            since, until = _month_range(int(m.group(1)), int(m.group(2)))
+            named.append((m.start(), _month_range(int(m.group(1)), int(m.group(2)))))
             taken.append(m.span())
     for m in _YEAR.finditer(question):
-        if free(m) and since is None:
+        if free(m):
             y = int(m.group(1))
-            since, until = dt.date(y, 1, 1), dt.date(y, 12, 31)
+            named.append((m.start(), (dt.date(y, 1, 1), dt.date(y, 12, 31))))
             taken.append(m.span())
     for m in _MONTH.finditer(question):
         if free(m) and 1 <= _cn_int(m.group(1)) <= 12:
-            month = _cn_int(m.group(1))
+            year = _year_before(named, m.start())
+            if year is not None:  # "2022年5月和10月": the month shares the year named before it
+                named.append((m.start(), _month_range(year, _cn_int(m.group(1)))))
+            else:
+                month = _cn_int(m.group(1))
             taken.append(m.span())
+    periods = tuple(dict.fromkeys(p for _, p in sorted(named)))
+    if periods:
+        since, until = min(p[0] for p in periods), max(p[1] for p in periods)
     since, until, month, first = _english_time(question, taken, since, until, month, first)
     latest_m = _LATEST.search(question)
     if latest_m:
         spans.append(latest_m.span())
     spans.extend(taken)
     return TimeFrame(since=since, until=until, month=month, first_months=first,
-                     latest=bool(latest_m), spans=tuple(sorted(spans)))
+                     latest=bool(latest_m), spans=tuple(sorted(spans)),
+                     periods=periods if len(periods) > 1 else (),
+                     whole_year=bool(_WHOLE_YEAR.search(question)))
+
+
+def _year_before(named, offset: int) -> int | None:
+    """The year of the closest absolute time named before `offset` (None when there is none)."""
+    before = [p for at, p in named if at < offset]
+    return before[-1][0].year if before else None
 
 
 def _english_time(question, taken, since, until, month, first):

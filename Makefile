@@ -1,6 +1,6 @@
 # `make run`: set up, index the bundled corpus, serve the chat on http://127.0.0.1:7860
 # `make test`: set up (with test tools and the browser), run the whole test suite
-.PHONY: run test setup setup-test index serve bench
+.PHONY: run test setup setup-test index serve bench figures
 
 setup:
 	bash scripts/setup.sh
@@ -19,3 +19,8 @@ test: setup-test
 
 bench: setup
 	.venv/bin/python benchmarks/run_all.py
+
+# Re-measure the built-in question set and copy the figures into README.md
+figures: index
+	.venv/bin/newsqa eval --compare --report build/eval
+	.venv/bin/python scripts/readme_figures.py --eval build/eval/summary.md

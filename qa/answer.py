@@ -10,7 +10,8 @@ from collections.abc import Mapping, Sequence
 from index.interfaces import Retriever
 from index.normalize import well_formed
 from index.records import Hit
-from qa.compose import compose
+from qa.authorship import author_citation
+from qa.compose import byline_answer, compose
 from qa.evidence import candidates_from_hits, score_candidates
 from qa.followup import resolve
 from qa.question import Question, analyze, validate
@@ -58,7 +59,8 @@ def answer(
     encode_query = getattr(retriever, "encode_query", None)
     ranked = score_candidates(q, candidates_from_hits(hits), article_text=_article_texts(retriever, hits),
                               encoder=encoder, query_vector=encode_query(q.search_text) if encoder and encode_query else None)
-    result = compose(q, ranked)
+    byline = author_citation(q, ranked, getattr(getattr(retriever, "store", None), "articles", None) or {})
+    result = byline_answer(q, byline) if byline is not None else compose(q, ranked)
     result.question = question
     done = time.perf_counter()
     result.timings = {"retrieval_ms": round((retrieved - started) * 1000, 1),

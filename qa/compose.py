@@ -36,6 +36,10 @@ SEMANTIC_MIN_COVERAGE = 0.15
 SEMANTIC_TOP_MARGIN = 0.01
 SEMANTIC_ABOVE_MEAN = 0.02
 STRICT_KIND_FIT = {"how_many": 0.8, "when": 1.0, "who": 1.0, "where": 1.0, "which": 1.0, "ordinal": 1.0}
+#: a date finer or coarser than asked (a day for 哪一年) answers only from a sentence holding
+#: this share of the key terms: it is then plainly about the asked event, and its article's date
+#: (or the year around the day) is the answer's date
+COARSE_DATE_COVERAGE = 0.75
 #: a question comparing periods splits its key terms between them, so each period's sentence
 #: needs only this share of them
 MIN_PERIOD_COVERAGE = 0.3
@@ -84,6 +88,8 @@ def answers(question: Question, c: Candidate, semantics: Semantics = Semantics()
     """
     if not (c.subject_ok and c.time_ok) or c.contradicts or c.kind_fit < MIN_KIND_FIT[question.kind]:
         return False
+    if question.kind == "when" and c.kind_fit < STRICT_KIND_FIT["when"] and c.coverage < COARSE_DATE_COVERAGE:
+        return False  # 10月25日 for 哪一年: only a sentence plainly about the asked event lends its article's year
     if question.terms:
         if c.coverage >= min_coverage:
             return c.focus_ok
@@ -161,6 +167,15 @@ def compose(question: Question, ranked: list[Candidate]) -> Answer:
     evidence = select_evidence(question, ranked)
     citations = _citations(evidence)
     return Answer(question.original, lead_text(question, evidence, citations), True, citations)
+
+
+def byline_answer(question: Question, byline: Candidate) -> Answer:
+    """The answer to a who-wrote question: the piece's byline, quoted where it stands."""
+    date = byline.date.iso() or ("undated" if question.english else "日期不详")
+    quote = f"“{byline.text}”[1]"
+    text = (f"According to the piece of {date}, it is signed: {quote}." if question.english
+            else f"据{date}的报道，该文署名：{quote}。")
+    return Answer(question.original, text, True, _citations([byline]))
 
 
 def _related(ranked: list[Candidate]) -> list[Candidate]:

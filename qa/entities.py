@@ -38,6 +38,7 @@ _tagger: jieba.posseg.POSTokenizer | None = None
 _DATE_MENTION = re.compile(
     r"(?:(?:19|20)\d{2}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*[日号](?:\s*(?:上午|下午|晚上|晚|早上|中午))?"
     r"|(?:19|20)\d{2}\s*年(?:\s*\d{1,2}\s*月)?|\d{1,2}\s*月份?|今年以来|近日|连日来|当天|当日"
+    r"|(?:每|本|上|下)?(?:周|星期|礼拜)[一二三四五六日天](?![次遍个轮])"  # a weekday (每周三): the day a routine falls on
 )
 
 

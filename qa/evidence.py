@@ -217,7 +217,7 @@ def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] |
     if kind == "how_many":
         return _quantity_fit(question, c)
     if kind == "when":
-        return _nearest(c, date_spans(c.text), question, found=1.0, missing=0.4)
+        return _date_fit(question, c)
     if kind == "who":
         return _nearest(c, person_spans(c.text), question, found=1.0, missing=0.2)
     if kind == "where":
@@ -229,6 +229,26 @@ def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] |
         spans = name_spans(c.text) + [m.span() for m in re.finditer(r"“[^”]{2,30}”", c.text)]
         return _nearest(c, spans, question, found=1.0, missing=0.5)
     return 1.0, None
+
+
+_HAS_YEAR = re.compile(r"(?:19|20)\d{2}\s*年")
+_HAS_DAY = re.compile(r"\d\s*[日号]|当天|当日|(?:周|星期|礼拜)[一二三四五六日天]")
+#: a date other than the granularity asked (10月25日 for 哪一年): it answers only when the
+#: sentence is plainly about the asked event (compose.COARSE_DATE_COVERAGE), never by similarity
+COARSE_DATE_FIT = 0.9
+
+
+def _date_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:
+    """A date of the granularity asked: 哪一年 wants a year named (the article's date gives
+    the year of a 10月25日 only when the sentence is about the asked event), 哪天 a day."""
+    spans = date_spans(c.text)
+    wanted = {"year": _HAS_YEAR, "day": _HAS_DAY}.get(question.granularity)
+    if wanted is not None and spans:
+        fitting = [s for s in spans if wanted.search(c.text[s[0]:s[1]])]
+        if fitting:
+            return _nearest(c, fitting, question, found=1.0, missing=COARSE_DATE_FIT)
+        return _nearest(c, spans, question, found=COARSE_DATE_FIT, missing=0.4)
+    return _nearest(c, spans, question, found=1.0, missing=0.4)
 
 
 def _quantity_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:

@@ -54,6 +54,13 @@ _ASKING = re.compile(r"多少|几|谁|哪[个些家位里儿天年一]?|什么")
 _QUESTION_WORDS = re.compile(r"哪一(?:年|天|个月|月|日)|哪(?:年|天|个月|月|日)|几月几[日号]|什么时候|什么时间")
 _MEASURE = re.compile("(?:" + "|".join(sorted({u for f in UNIT_FAMILIES.values() for u in f}, key=len, reverse=True)) + ")?")
 _PUNCT_ONLY = re.compile(r"^[\W_]+$", re.UNICODE)
+#: how fine a date a when-question wants: 哪一年 a year, 哪天 a day; 什么时候 any date
+_YEAR_ASKED = re.compile(r"哪一?年|几几年|(?:what|which) year", re.I)
+_DAY_ASKED = re.compile(r"哪一?天|几月几[日号]|几号|(?:what|which) (?:date|day)|on what day", re.I)
+#: a question asking who wrote a piece (作者, 谁写的, 哪位记者, who wrote, the author)
+_AUTHOR_ASKED = re.compile(r"作者|谁写|谁撰写|撰稿|执笔|署名|(?:哪位|哪个|什么)记者|记者是谁|who (?:wrote|authored|penned)|(?:which|what) (?:reporter|journalist)s?\b|\bauthor\b|written by|\bbyline\b", re.I)
+#: titles a question names in book-title marks (《依法治理保安全》)
+_NAMED_TITLE = re.compile(r"《([^《》]{2,60})》")
 
 
 @dataclass(frozen=True)
@@ -76,6 +83,12 @@ class Question:
     #: ordinals the question names (第二轮 → ("二", "轮")), and the measure word of 第几轮
     ordinals: tuple[tuple[str, str], ...] = field(default=())
     ordinal_unit: str = ""
+    #: for a when-question: "year" (哪一年), "day" (哪天, 几月几日) or "" (什么时候: any date)
+    granularity: str = ""
+    #: the question asks who wrote a piece: the answer is its byline, not a name in its text
+    asks_author: bool = False
+    #: titles named in 《…》, matched against article titles
+    titles: tuple[str, ...] = field(default=())
 
     @property
     def search_text(self) -> str:
@@ -112,7 +125,16 @@ def analyze(question: str) -> Question:
         subjects=subjects,
         time=time, focus=_without_subjects(focus_terms(text, terms), subjects) if _focused(kind, english) else (),
         ordinals=ordinals, ordinal_unit=asked,
+        granularity=date_granularity(text) if kind == "when" else "",
+        asks_author=bool(_AUTHOR_ASKED.search(text)), titles=tuple(_NAMED_TITLE.findall(text)),
     )
+
+
+def date_granularity(text: str) -> str:
+    """How fine a date the question wants: "year", "day" or "" (any)."""
+    if _YEAR_ASKED.search(text):
+        return "year"
+    return "day" if _DAY_ASKED.search(text) else ""
 
 
 def _focused(kind: str, english: bool) -> bool:

@@ -79,7 +79,7 @@ def build_index(
     model: str | None = None,
     encoder: Encoder | None = None,
     progress: bool = True,
-    hnsw_threshold: int | None = None,
+    approximate_threshold: int | None = None,
 ) -> IndexReport:
     """Bring the index in `index_dir` up to date with the files under `paths`.
 
@@ -113,7 +113,7 @@ def build_index(
             chunks=chunks,
             tokens=[t for content in contents for t in content.tokens],
             vectors=vectors,
-            hnsw_threshold=hnsw_threshold,
+            approximate_threshold=approximate_threshold,
         )
     return _report(plan, keyword_only=encoder is None)
 

@@ -313,13 +313,13 @@ def write_generation(
     chunks: Sequence[Chunk],
     tokens: Sequence[Sequence[str]],
     vectors: np.ndarray | None,
-    hnsw_threshold: int | None = None,
+    approximate_threshold: int | None = None,
 ) -> Path:
     """Write a complete generation, make it current, and drop all but it and its predecessor.
 
     Call it while holding `build_lock(index_dir)`.
     """
-    from index.dense import HNSW_THRESHOLD, build_dense_index, index_kind, write_dense_index
+    from index.dense import APPROXIMATE_THRESHOLD, build_dense_index, index_kind, write_dense_index
     from index.lexical import build_bm25, write_bm25
 
     index_dir = Path(index_dir)
@@ -334,7 +334,7 @@ def write_generation(
     if vectors is not None:
         np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
         if len(vectors):
-            dense = build_dense_index(vectors, hnsw_threshold=hnsw_threshold or HNSW_THRESHOLD)
+            dense = build_dense_index(vectors, approximate_threshold=approximate_threshold or APPROXIMATE_THRESHOLD)
             write_dense_index(dense, staging / DENSE)
             manifest["dense_index"] = index_kind(dense)
     bm25 = build_bm25(tokens)

@@ -3,7 +3,7 @@
     python scripts/readme_figures.py --eval build/eval/summary.md [--bench benchmarks/RESULTS.md]
 
 The evaluation block takes the "Retrieval" and "Answers" tables and the hybrid per-kind table of
-`newsqa eval --compare --report DIR`'s summary.md; the benchmark block takes RESULTS.md whole.
+`newsqa eval --compare --report DIR`'s summary.md; the benchmark block takes RESULTS.md's summary table.
 `make figures` runs the evaluation and this script in one go.
 """
 
@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.bench:
         bench = args.bench.read_text(encoding="utf-8").strip()
         bench = re.sub(r"^# .*\n+", "", bench)  # the file's own title
+        bench = bench.split("\n## ")[0].strip()  # the summary table; details stay in RESULTS.md
         text = replace_block(text, "bench", bench)
     README.write_text(text, encoding="utf-8")
     return 0

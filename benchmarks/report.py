@@ -1,0 +1,172 @@
+"""Markdown from results/*.json: RESULTS.md in full, and the summary table in README.md."""
+
+from __future__ import annotations
+
+from common import BENCHMARKS
+
+MARKER_START, MARKER_END = "<!-- results:start -->", "<!-- results:end -->"
+
+
+def table(header: list[str], rows: list[list]) -> str:
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join("" if cell is None else str(cell) for cell in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def ms(cell: dict | None) -> str:
+    return "–" if not cell else f"{cell['p50_ms']:.1f} / {cell['p95_ms']:.1f}"
+
+
+def verdict(ok: bool | None) -> str:
+    return "not measured" if ok is None else ("met" if ok else "**not met**")
+
+
+def when(result: dict | None) -> str:
+    if not result:
+        return "not run"
+    m = result["machine"]
+    return f"{result['measured_at']}, {m['cpus']} CPUs, load {m['load_at_start']}"
+
+
+# --- summary rows ----------------------------------------------------------------------------------
+
+
+def summary(results: dict) -> str:
+    rows = [ingestion_row(results.get("ingestion")), encoder_row(results.get("encoder_speed")),
+            ann_row(results.get("faiss_scaling")), latency_row(results.get("query_latency")),
+            baseline_row(results.get("baseline")), startup_row(results.get("startup"))]
+    return table(["#", "what", "target", "measured", "status"], rows)
+
+
+def ingestion_row(r):
+    if not r:
+        return ["1", "ingestion efficiency", "≥ 0.9", "–", verdict(None)]
+    text = (f"CPU-time ratio {r['cpu_efficiency']:.2f}; from stage times {r['efficiency_from_stages']:.2f}; "
+            f"wall-time ratio {r['efficiency']:.2f} ({r['pipeline_chunks_per_s']:.1f} vs {r['bare_chunks_per_s']:.1f} "
+            f"chunks/s; {r['chunks']} chunks, {r['encoder_class']})")
+    # judged on CPU time: wall time on a shared machine drifts more than the effect measured
+    return ["1", "`build_index` chunks/s ÷ bare encode chunks/s", "≥ 0.9", text, verdict(r["cpu_efficiency"] >= r["target"])]
+
+
+def encoder_row(r):
+    if not r:
+        return ["2", "faster encoder", "≥ 1.8× fp32, ≤ 1 pt Recall@5 drop", "–", verdict(None)]
+    base, rows = r["rows"][0], [x for x in r["rows"] if x["variant"] != "fp32"]
+
+    def change(x, level):
+        key = f"hybrid_{level}_recall@5"
+        return 100 * (x[key] - base[key])
+
+    passes = [x["speedup"] >= r["speed_bar"]
+              and -min(change(x, "article"), change(x, "chunk")) <= 100 * r["recall_drop_bar"] for x in rows]
+    text = "; ".join(f"{x['variant']} ×{x['speedup']:.2f}, hybrid R@5 {change(x, 'article'):+.1f} pt article "
+                     f"({change(x, 'chunk'):+.1f} pt chunk)" for x in rows)
+    return ["2", "int8 encoder vs fp32", "≥ 1.8×, ≤ 1 pt Recall@5 drop (article and chunk)", text, verdict(any(passes))]
+
+
+def ann_row(r):
+    if not r:
+        return ["3a", "approximate index", "recall@10 ≥ 0.95 vs exact", "–", verdict(None)]
+    largest = max(x["chunks"] for x in r["rows"])
+    rows = [x for x in r["rows"] if x["chunks"] == largest and x["index"] != "flat"]
+    text = "; ".join(f"{x['index']} @ {largest:,}: recall {x['recall@10']:.3f}, {x['bytes_per_chunk']:.0f} B/chunk, "
+                     f"build {x['build_s']:.0f} s, search p50 {x['p50_ms']:.2f} ms" for x in rows)
+    ok = any(x["recall@10"] >= 0.95 for x in rows) if rows else None
+    return ["3a", f"approximate dense index ({r['data']} vectors)", "recall@10 ≥ 0.95 vs exact", text, verdict(ok)]
+
+
+def latency_row(r):
+    if not r:
+        return ["3b", "query latency", "report p50/p95", "–", verdict(None)]
+    text = "; ".join(f"{x['chunks']:,}: search {ms(x['search_total'])}, answer {ms(x['answer_total'])}"
+                     for x in r["rows"])
+    return ["3b", "warm query latency, ms p50 / p95", "report", text, "measured"]
+
+
+def baseline_row(r):
+    if not r:
+        return ["4", "vs tutorial baseline", "report ratios", "–", verdict(None)]
+    text = "; ".join(f"{x['chunks']:,}: latency ×{x['latency_ratio_p50']:.2f} (p50), Recall@5 "
+                     f"{x['ours_recall@5']['chunk']:.2f} vs {x['baseline_recall@5']['chunk']:.2f}" for x in r["rows"])
+    return ["4", "ours ÷ rank_bm25+jieba+flat FAISS", "report ratios", text, "measured"]
+
+
+def startup_row(r):
+    if not r:
+        return ["5", "start-up", "report", "–", verdict(None)]
+    text = (f"{r['serve_to_first_answer_s']['best']:.1f} s to first answer; dominated by "
+            f"{r['dominant_step']} ({r['breakdown_share'][r['dominant_step']]:.0%})")
+    return ["5", "`newsqa serve` → first answer", "report", text, "measured"]
+
+
+# --- full sections ---------------------------------------------------------------------------------
+
+
+def sections(results: dict) -> list[str]:
+    out = []
+    if r := results.get("ingestion"):
+        out.append(f"## 1. Ingestion efficiency\n\n_{when(r)}_\n\n" + table(
+            ["figure", "value"], [[k, v] for k, v in r.items() if k not in ("benchmark", "measured_at", "machine")]))
+    if r := results.get("encoder_speed"):
+        out.append(f"## 2. Encoder variants\n\n_{when(r)}; {r['chunks']} chunks, {r['questions']} questions_\n\n" + table(
+            ["variant", "chunks/s", "speed-up", "cosine to fp32", "hybrid R@5 chunk / article", "dense R@5 chunk / article",
+             "query encode ms p50/p95", "passes"],
+            [[x["variant"], x["chunks_per_s"], f"×{x['speedup']:.2f}", x["cosine_to_fp32"],
+              f"{x['hybrid_chunk_recall@5']:.3f} / {x['hybrid_article_recall@5']:.3f}",
+              f"{x['dense_chunk_recall@5']:.3f} / {x['dense_article_recall@5']:.3f}", ms(x["query_encode"]),
+              "" if x["variant"] == "fp32" else x["passes"]] for x in r["rows"]]))
+    for key in ("faiss_scaling", "faiss_scaling_random"):
+        if r := results.get(key):
+            out.append(f"## 3a. Dense index scaling ({r['data']} vectors)\n\n_{when(r)}; {r['queries']} queries, "
+                       f"k={r['k']}, search with {r.get('search_threads', '?')} thread(s), breadth = smallest "
+                       f"efSearch / nprobe reaching recall@10 {r['recall_goal']}_\n\n" + table(
+                ["chunks", "index", "build s", "bytes/chunk", "breadth", "recall@10", "search ms p50 / p95"],
+                [[f"{x['chunks']:,}", x["index"], x["build_s"], x["bytes_per_chunk"], x["breadth"], x["recall@10"],
+                  ms(x)] for x in r["rows"]]))
+            checks = results.get("faiss_checks") or {}
+            if check := r.get("difficulty_check") or checks.get("difficulty_check"):
+                out[-1] += ("\n\nHow hard each kind of vector is for IVF (32 lists over the real vectors' count, "
+                            "recall@10 at nprobe 1 / 2 / 4 / 8): " + "; ".join(
+                                f"{name} {' / '.join(map(str, values))}" for name, values in check.items())
+                            + ". Fitted vectors are harder than real ones, so their recall is a lower bound.")
+            if threads := r.get("threads_check") or checks.get("threads_check"):
+                size = (checks.get("rows") or r["rows"])[0]["chunks"]
+                out[-1] += (f"\n\nFlat single-query search at {size:,} chunks, ms p50 / p95, by FAISS "
+                            "threads: " + "; ".join(f"{name}: {ms(cell)}" for name, cell in threads.items()) + ".")
+    if r := results.get("query_latency"):
+        stages = ("encode", "dense", "bm25", "fusion", "search_total", "compose", "answer_total")
+        out.append(f"## 3b. Query latency, warm process (ms p50 / p95)\n\n_{when(r)}; {r['questions']} questions; "
+                   f"{r['distinct_chunks']:,} distinct real chunks, {r['real_vectors']:,} real vectors_\n\n" + table(
+            ["chunks", "dense index", *stages, "dense build s", "bm25 build s"],
+            [[f"{x['chunks']:,}", x["dense_index"], *(ms(x[s]) for s in stages), x["dense_build_s"], x["bm25_build_s"]]
+             for x in r["rows"]]))
+    if r := results.get("baseline"):
+        out.append(f"## 4. Ours vs tutorial baseline\n\n_{when(r)}; {r['questions']} questions_\n\n" + table(
+            ["chunks", "search ms ours", "search ms baseline", "latency ratio p50 / p95", "Recall@5 chunk ours / base",
+             "Recall@5 article ours / base", "build s ours / base"],
+            [[f"{x['chunks']:,}", ms(x["ours_search"]), ms(x["baseline_search"]),
+              f"{x['latency_ratio_p50']:.2f} / {x['latency_ratio_p95']:.2f}",
+              f"{x['ours_recall@5']['chunk']:.3f} / {x['baseline_recall@5']['chunk']:.3f}",
+              f"{x['ours_recall@5']['article']:.3f} / {x['baseline_recall@5']['article']:.3f}",
+              f"{x['ours_build_s']} / {x['baseline_build_s']}"] for x in r["rows"]]))
+    if r := results.get("startup"):
+        out.append(f"## 5. Start-up\n\n_{when(r)}_\n\nserve → listening {r['serve_to_listening_s']['best']} s; serve → "
+                   f"first answer best {r['serve_to_first_answer_s']['best']} s, median "
+                   f"{r['serve_to_first_answer_s']['median']} s.\n\n" + table(
+            ["step (fresh process)", "seconds", "share"],
+            [[k, v, f"{r['breakdown_share'][k]:.0%}" if k in r["breakdown_share"] else "–"]
+             for k, v in r["breakdown_s"].items()]))
+    return out
+
+
+def write_reports(results: dict, *, mode: str) -> None:
+    body = summary(results)
+    results_md = ["# Benchmark results", "",
+                  f"Generated by `python benchmarks/run_all.py{' --quick' if mode == 'quick' else ''}` from "
+                  "results/*.json; every figure below was measured, none extrapolated.", "", body, "", *sections(results)]
+    (BENCHMARKS / "RESULTS.md").write_text("\n\n".join(results_md).replace("\n\n\n", "\n\n") + "\n", encoding="utf-8")
+    readme = BENCHMARKS / "README.md"
+    text = readme.read_text(encoding="utf-8") if readme.exists() else f"{MARKER_START}\n{MARKER_END}\n"
+    head, _, rest = text.partition(MARKER_START)
+    _, _, tail = rest.partition(MARKER_END)
+    readme.write_text(f"{head}{MARKER_START}\n{body}\n{MARKER_END}{tail}", encoding="utf-8")

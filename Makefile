@@ -18,6 +18,7 @@ test: setup-test
 	.venv/bin/pytest
 
 bench: setup
+	.venv/bin/pip install -q -e ".[benchmark]"
 	.venv/bin/python benchmarks/run_all.py
 
 # Re-measure the built-in question set and copy the figures into README.md

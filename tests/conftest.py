@@ -14,6 +14,21 @@ import pytest
 from index.paths import BUNDLED_CORPUS
 
 
+@pytest.fixture
+def newsqa(monkeypatch, tmp_path, capsys):
+    """`newsqa ARGS…` in this process, with NEWSQA_HOME in tmp_path → (exit code, stdout, stderr)."""
+    import ui.cli
+
+    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
+
+    def run(*args):
+        code = ui.cli.main([str(a) for a in args])
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
 @pytest.fixture(scope="session")
 def bundled_corpus() -> Path:
     return BUNDLED_CORPUS

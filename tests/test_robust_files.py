@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-import ui.cli
 from index.embedding import HashingEncoder
 from index.paths import BUNDLED_CORPUS
 from index.pipeline import build_index
@@ -90,19 +89,6 @@ def locked(monkeypatch, mixed_corpus):
         monkeypatch.setattr(Path, "read_bytes", read_bytes)
     yield path
     path.chmod(0o644)
-
-
-@pytest.fixture
-def newsqa(monkeypatch, tmp_path, capsys):
-    """`newsqa ARGS…` in this process → (exit code, stdout, stderr)."""
-    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
-
-    def run(*args):
-        code = ui.cli.main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 def assert_consistent(index_dir: Path) -> IndexStore:

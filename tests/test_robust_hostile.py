@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 from markdown_it import MarkdownIt
-from web_fixtures import HOSTILE_PAGE, IMG_PAYLOAD, LINK_PAYLOAD, SCRIPT_PAYLOAD, serving, small_corpus
+from web_fixtures import IMG_PAYLOAD, LINK_PAYLOAD, SCRIPT_PAYLOAD, serving, small_corpus
 
 from index.embedding import HashingEncoder
 from index.pipeline import build_index

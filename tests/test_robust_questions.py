@@ -12,7 +12,6 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-import ui.cli
 from ui.chat import FAILED, answer_steps
 from ui.config import ServerConfig
 
@@ -44,19 +43,6 @@ def one_sentence(text: str) -> bool:
 
 
 # --- CLI ----------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def newsqa(monkeypatch, tmp_path, capsys):
-    """`newsqa ARGS…` in this process → (exit code, stdout, stderr)."""
-    monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
-
-    def run(*args):
-        code = ui.cli.main([str(a) for a in args])
-        out, err = capsys.readouterr()
-        return code, out, err
-
-    return run
 
 
 @pytest.mark.parametrize("name", QUESTIONS)

@@ -12,8 +12,8 @@ p50 and p95 are reported per stage.
 
 Dense index: by default (`--large-index ivf`) the policy faiss_scaling.py supports: exact flat
 search below `IVF_FROM` chunks, IVF (about sqrt(n) lists, nprobe as faiss_scaling.py tuned it)
-from there. `--large-index product` uses index/dense.py's own choice instead (HNSW from
-`HNSW_THRESHOLD`, whose build takes over ten minutes at 100k on a busy 2-core machine).
+from there. `--large-index product` uses index/dense.py's own choice instead (the same policy,
+with nprobe a quarter of the lists rather than the tuned value).
 """
 
 from __future__ import annotations

@@ -83,10 +83,8 @@ def _check_date(date: ArticleDate) -> None:
 @SETTINGS
 @given(raw=file_bytes())
 def test_reader_reads_any_bytes_or_says_why(tmp_path_factory, raw):
-    path = tmp_path_factory.mktemp("bytes") / "page.txt"
-    path.write_bytes(raw)
     try:
-        page = read_page(path)
+        page = _read_bytes(tmp_path_factory, raw)
     except UnreadableFileError as error:
         message = str(error)
         assert message.startswith("page.txt: ") and message.endswith(".") and "\n" not in message
@@ -98,10 +96,8 @@ def test_reader_reads_any_bytes_or_says_why(tmp_path_factory, raw):
 @SETTINGS
 @given(raw=file_bytes())
 def test_bytes_to_chunks_never_crash_and_offsets_map_back(tmp_path_factory, raw):
-    path = tmp_path_factory.mktemp("bytes") / "page.txt"
-    path.write_bytes(raw)
     try:
-        page = read_page(path)
+        page = _read_bytes(tmp_path_factory, raw)
     except UnreadableFileError:
         return
     date = resolve_page_date(page)
@@ -112,6 +108,13 @@ def test_bytes_to_chunks_never_crash_and_offsets_map_back(tmp_path_factory, raw)
     by_id = {a.id: a for a in articles}
     for chunk in chunk_articles(articles):
         assert by_id[chunk.article_id].text[chunk.start : chunk.end] == chunk.text
+
+
+def _read_bytes(tmp_path_factory, raw: bytes):
+    """`read_page` of a fresh file `page.txt` holding `raw`."""
+    path = tmp_path_factory.mktemp("bytes") / "page.txt"
+    path.write_bytes(raw)
+    return read_page(path)
 
 
 def _check_article(page_text: str, article: Article) -> None:

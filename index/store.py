@@ -4,7 +4,7 @@
       CURRENT                  name of the live generation, replaced atomically
       LOCK                     held by a build, so two builds never interleave
       gen-20240521T101500-3fa2c1/
-        manifest.json          format, model, versions, per-file hashes, counts, checksums
+        manifest.json          format, model, versions, per-file hashes, counts, checksums, digest
         articles.jsonl         one Article per line, full text
         chunks.jsonl           one Chunk per line, same order as the vectors
         tokens.jsonl           the BM25 tokens of each chunk (reused by incremental builds)
@@ -16,7 +16,8 @@ A build writes a new generation into a hidden temporary folder, fsyncs it, renam
 and only then replaces `CURRENT`. A crash at any moment therefore leaves the previous generation
 live and whole, and a reader that follows `CURRENT` always finds a complete folder.
 
-The manifest records the sha256 of every other file of its generation, and each file is checked
+The manifest records the sha256 of every other file of its generation, and of its own content
+(`manifest_sha256`, over the canonical JSON of every other field), and each file is checked
 before it is parsed: a file damaged on disk or copied in from elsewhere is reported as a damaged
 index in one sentence, instead of reaching numpy, FAISS or bm25s as garbage (which may raise
 anything, or worse, load without complaint and return wrong passages).
@@ -43,7 +44,7 @@ import numpy as np
 from index.errors import IndexIncompatibleError, IndexMissingError, NewsQAError
 from index.records import Article, ArticleDate, Chunk
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: the manifest carries a digest of itself
 INDEX_KIND = "newsqa-index"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -235,20 +236,30 @@ def _read_manifest(path: Path) -> dict:
             f"The index in {path.parent} has format version {manifest.get('format_version')} "
             f"but this NewsQA reads version {FORMAT_VERSION}; run `newsqa index` to rebuild it."
         )
+    if manifest.get(_DIGEST) != _manifest_digest(manifest):
+        raise _corrupt(path, f"{MANIFEST} does not match its own digest")
     required = ("model", "dimension", "files", "counts", "chunker_version", "tokenizer_version")
     if any(key not in manifest for key in required):
         raise _corrupt(path, "the manifest lacks required fields")
     return manifest
 
 
-def _verify(path: Path, manifest: dict, *names: str) -> None:
-    """Check files of the generation at `path` against the manifest's checksums.
+_DIGEST = "manifest_sha256"
 
-    Generations written before checksums were recorded have none and are read unchecked.
-    """
+
+def _manifest_digest(manifest: dict) -> str:
+    """sha256 of the manifest's canonical JSON without its digest: any change to a value, even one
+    that leaves the JSON well-formed (a file hash, a source path), is caught."""
+    body = {key: value for key, value in manifest.items() if key != _DIGEST}
+    canonical = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _verify(path: Path, manifest: dict, *names: str) -> None:
+    """Check files of the generation at `path` against the manifest's checksums."""
     checksums = manifest.get("checksums")
     if not isinstance(checksums, dict):
-        return
+        raise _corrupt(path, "the manifest has no checksums")
     for name in names:
         expected = checksums.get(name)
         if expected is None:
@@ -341,6 +352,7 @@ def write_generation(
     if bm25 is not None:
         write_bm25(bm25, staging / BM25)
     manifest["checksums"] = {name: _sha256(staging / name) for name in _files_under(staging, ".")}
+    manifest[_DIGEST] = _manifest_digest(manifest)
     # the manifest goes last: a folder without one is never mistaken for a finished generation
     (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
 

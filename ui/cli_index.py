@@ -31,7 +31,10 @@ def index_command(
     ] = None,
     index_dir: IndexDirOption = None,
     model: Annotated[
-        Optional[str], typer.Option("--model", help="Embedding model name or folder (default: the index's model).")
+        Optional[str],
+        typer.Option("--model", help="Embedding model: multilingual-e5-small-int8 (ONNX Runtime int8, the default "
+                     "on a CPU), multilingual-e5-small (float32, the default with CUDA), or a sentence-transformers "
+                     "folder. Default: the index's model."),
     ] = None,
 ) -> None:
     """Build or update the index; unchanged files are skipped, vanished ones dropped."""

@@ -69,7 +69,8 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=120)
     parser.add_argument("--rounds", type=int, default=2, help="ABBA rounds")
     parser.add_argument("--no-cli", action="store_true", help="skip the end-to-end `newsqa index` timing")
-    parser.add_argument("--encoder", default="default", choices=("default", "fp32", "int8", "torch-int8", "onnx-int8-all"),
+    parser.add_argument("--encoder", default="default", choices=("default", "fp32", "int8", "torch-int8", "onnx-int8-all", "onnx-int8-float3",
+                                 "onnx-int8-float12"),
                         help="encoder for both timings (default: what load_encoder() gives)")
     args = parser.parse_args()
     from index.embedding import load_encoder

@@ -1,6 +1,6 @@
 """Query latency, stage by stage, in a warm process, at 1k to 1M chunks.
 
-    python benchmarks/query_latency.py [--sizes 1000 10000 100000 1000000] [--large-index ivf|product]
+    python benchmarks/query_latency.py [--sizes 1000 10000 100000 1000000] [--large-index product|ivf]
 
 For each collection size (see collection.py: bundled pages + real news text, real and fitted
 vectors) the development questions (eval/data/dev.jsonl) are asked one at a time, after a warm-up,
@@ -10,10 +10,10 @@ tokens + bm25s scores + top 50), fusion (reciprocal-rank fusion of the two lists
 `HybridRetriever.search`, and `qa.answer` (answer composition = its time after retrieval).
 p50 and p95 are reported per stage.
 
-Dense index: by default (`--large-index ivf`) the policy faiss_scaling.py supports: exact flat
-search below `IVF_FROM` chunks, IVF (about sqrt(n) lists, nprobe as faiss_scaling.py tuned it)
-from there. `--large-index product` uses index/dense.py's own choice instead (the same policy,
-with nprobe a quarter of the lists rather than the tuned value).
+Dense index: by default (`--large-index product`) index/dense.py's own choice, as the product
+builds it: exact flat search below its threshold, IVF (about sqrt(n) lists, a quarter probed)
+above. `--large-index ivf` uses flat below `IVF_FROM` chunks and IVF with the nprobe
+faiss_scaling.py tuned from there.
 """
 
 from __future__ import annotations
@@ -104,7 +104,7 @@ def measure_size(pool, size: int, *, encoder, questions: list[str], large_index:
     elif size >= IVF_FROM:
         dense, kind = ivf_index(vectors, nprobe=nprobe), f"ivf(nprobe={nprobe})"
     else:
-        dense, kind = build_dense_index(vectors, hnsw_threshold=size + 1), "flat"
+        dense, kind = build_dense_index(vectors, approximate_threshold=size + 1), "flat"
     dense_s = time.perf_counter() - start
     store, build_s = in_memory_store(chunks, articles, tokens, vectors, model=encoder.name, dense_index=dense)
     build_s["dense_build_s"] = round(dense_s, 2)
@@ -121,7 +121,7 @@ def measure_size(pool, size: int, *, encoder, questions: list[str], large_index:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000, 10_000, 100_000, 1_000_000])
-    parser.add_argument("--large-index", choices=("ivf", "product"), default="ivf")
+    parser.add_argument("--large-index", choices=("product", "ivf"), default="product")
     parser.add_argument("--nprobe", type=int, default=0, help="IVF nprobe (0: as tuned by faiss_scaling.py)")
     parser.add_argument("--questions", type=int, default=0, help="use only the first N dev questions (0: all)")
     args = parser.parse_args()

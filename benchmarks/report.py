@@ -101,6 +101,8 @@ def startup_row(r):
         return ["5", "start-up", "report", "–", verdict(None)]
     text = (f"{r['serve_to_first_answer_s']['best']:.1f} s to first answer; dominated by "
             f"{r['dominant_step']} ({r['breakdown_share'][r['dominant_step']]:.0%})")
+    if r.get("torch_imported") is False:
+        text += "; torch is not imported"
     return ["5", "`newsqa serve` → first answer", "report", text, "measured"]
 
 
@@ -161,7 +163,10 @@ def sections(results: dict) -> list[str]:
     if r := results.get("startup"):
         out.append(f"## 5. Start-up\n\n_{when(r)}_\n\nserve → listening {r['serve_to_listening_s']['best']} s; serve → "
                    f"first answer best {r['serve_to_first_answer_s']['best']} s, median "
-                   f"{r['serve_to_first_answer_s']['median']} s.\n\n" + table(
+                   f"{r['serve_to_first_answer_s']['median']} s."
+                   + ("" if "torch_imported" not in r else
+                      f" torch imported while serving: {'yes' if r['torch_imported'] else 'no'}.")
+                   + "\n\n" + table(
             ["step (fresh process)", "seconds", "share"],
             [[k, v, f"{r['breakdown_share'][k]:.0%}" if k in r["breakdown_share"] else "–"]
              for k, v in r["breakdown_s"].items()]))

@@ -20,7 +20,7 @@ import time
 from common import BENCHMARKS, RESULTS
 
 FULL = {
-    "encoder_speed": ["--rounds", "2"],
+    "encoder_speed": ["--rounds", "3"],
     "ingestion": ["--articles", "40", "--rounds", "2"],
     # HNSW over 100k vectors took 11 minutes to build on a busy 2-core machine: measured at 10k
     # here, and at 100k only on request (--hnsw-max 100000)

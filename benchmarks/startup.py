@@ -6,8 +6,9 @@
    new process and `POST /api/v1/ask` is polled until the first answer arrives. Reported:
    seconds to the port answering and to the first answer (best and median of `--repeats`).
 2. Breakdown: a fresh Python process performs the same steps one at a time and times each —
-   importing the web stack (gradio, FastAPI, uvicorn), importing torch + sentence-transformers,
-   loading the embedding model, loading the index (manifest, chunks, vectors, FAISS, BM25),
+   importing the web stack (gradio, FastAPI, uvicorn), importing the encoder's runtime (ONNX
+   Runtime + tokenizers for the default int8 model; torch is not imported at all, which the
+   breakdown checks), loading the embedding model, loading the index (manifest, chunks, vectors, FAISS, BM25),
    loading jieba's dictionary, and answering the first question.
 Each step's share of the breakdown's total says what dominates.
 """
@@ -38,12 +39,12 @@ marks = {}
 def step(name, fn):
     start = time.perf_counter(); value = fn(); marks[name] = time.perf_counter() - start; return value
 step("import web stack (gradio, fastapi, uvicorn)", lambda: (__import__("gradio"), __import__("fastapi"), __import__("uvicorn")))
-step("import torch + sentence-transformers", lambda: (__import__("torch"), __import__("sentence_transformers")))
+step("import encoder runtime (onnxruntime + tokenizers)", lambda: (__import__("onnxruntime"), __import__("tokenizers")))
 from index.embedding import load_encoder
 from index.store import IndexStore
-encoder = step("load embedding model", load_encoder)
 store = step("load index (records, vectors, FAISS, BM25)",
              lambda: [s := IndexStore.load(sys.argv[1]), s.vectors, s.dense, s.bm25][0])
+encoder = step("load embedding model", lambda: load_encoder(store.model))
 from index.tokenize import tokenize
 step("load jieba dictionary (first tokenize)", lambda: tokenize("开发区"))
 from index.retrieval import HybridRetriever
@@ -51,6 +52,7 @@ from qa import answer
 retriever = HybridRetriever(store, encoder=encoder)
 step("first answer (imports of qa + encode + search + compose)", lambda: answer(sys.argv[2], retriever=retriever))
 step("second answer (warm)", lambda: answer(sys.argv[2], retriever=retriever))
+marks["torch imported"] = "torch" in sys.modules
 print(json.dumps(marks))
 """
 
@@ -116,6 +118,7 @@ def main() -> None:
         build_index([BUNDLED_CORPUS], index_dir=index_dir, progress=False)
         runs = [serve_to_first_answer(index_dir) for _ in range(args.repeats)]
         steps = breakdown(index_dir)
+    torch_imported = steps.pop("torch imported")
     first = [r["first_answer_s"] for r in runs]
     total = sum(v for k, v in steps.items() if not k.startswith("second"))
     figures = {
@@ -124,6 +127,7 @@ def main() -> None:
         "breakdown_s": {k: round(v, 3) for k, v in steps.items()},
         "breakdown_share": {k: round(v / total, 3) for k, v in steps.items() if not k.startswith("second")},
         "dominant_step": max((k for k in steps if not k.startswith("second")), key=steps.get),
+        "torch_imported": torch_imported,
     }
     print("Start-up of `newsqa serve` (bundled pages index)")
     show("serve -> first answer (best / median)", f"{figures['serve_to_first_answer_s']['best']} s / "
@@ -132,6 +136,7 @@ def main() -> None:
     for name, seconds in figures["breakdown_s"].items():
         share = figures["breakdown_share"].get(name)
         show(name, f"{seconds:.2f} s" + (f"  ({share:.0%})" if share is not None else ""))
+    show("torch imported by serving", torch_imported)
     save_results("startup", figures)
     show("saved", "results/startup.json")
 

@@ -239,6 +239,18 @@ def load_encoder(name: str | None = None, *, cache_dir: Path | None = None) -> E
     return SentenceTransformerEncoder(name)
 
 
+def model_revision(name: str | None) -> str | None:
+    """Which build of a built-in model `name` gives today; None for other models. An index records
+    it, so vectors from an earlier build are re-embedded rather than mixed with today's."""
+    if name == FLOAT_MODEL:
+        return f"float32-build-{BUILD_VERSION}"
+    if name == INT8_MODEL:
+        from index.onnx_encoder import BUILD_VERSION as INT8_BUILD_VERSION
+
+        return f"int8-build-{INT8_BUILD_VERSION}"
+    return None
+
+
 def float_model_folder(cache_dir: Path | None = None) -> Path:
     """The float32 sentence-transformers folder of multilingual-e5-small, built if missing."""
     folder = (cache_dir or model_cache_dir()) / FLOAT_MODEL

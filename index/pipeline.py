@@ -174,8 +174,15 @@ def _up_to_date(previous, plan: Plan, versions: dict, *, model: str | None, enco
     """True when the live generation already is what this build would write."""
     if previous is None or previous.keyword_only or plan.changed or not _same_versions(previous, versions):
         return False
-    wanted = encoder.name if encoder is not None else model  # None: keep the index's model
-    return wanted is None or wanted == previous.model
+    wanted = encoder.name if encoder is not None else model or previous.model  # None: keep the index's model
+    return wanted == previous.model and _same_revision(previous, wanted)
+
+
+def _same_revision(previous: IndexStore, model: str | None) -> bool:
+    """Whether the index's vectors come from the build of `model` this product makes today."""
+    from index.embedding import model_revision
+
+    return previous.manifest.get("model_revision") == model_revision(model)
 
 
 def _same_versions(previous: IndexStore, versions: dict[str, str]) -> bool:
@@ -305,8 +312,16 @@ def _embed(chunks: list[Chunk], *, encoder: Encoder | None, previous: IndexStore
 def _previous_vectors(previous: IndexStore | None, encoder: Encoder) -> dict[str, np.ndarray]:
     if previous is None or previous.model != encoder.name or previous.dimension != encoder.dimension:
         return {}
+    if not _same_revision(previous, encoder.name):
+        return {}
     vectors = previous.vectors
     return {_text_key(passage_text(c)): vectors[row] for row, c in enumerate(previous.chunks)}
+
+
+def _model_revision(encoder: Encoder | None) -> str | None:
+    from index.embedding import model_revision
+
+    return model_revision(encoder.name) if encoder is not None else None
 
 
 def _text_key(text: str) -> str:
@@ -321,6 +336,7 @@ def _manifest(plan: Plan, *, encoder: Encoder | None, versions: dict) -> dict:
     return {
         "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "model": encoder.name if encoder is not None else None,
+        "model_revision": _model_revision(encoder),
         "dimension": encoder.dimension if encoder is not None else None,
         **versions,
         "passage": "title+text",

@@ -172,7 +172,17 @@ def open_retriever(index_dir: Path | None = None, *, encoder: Encoder | None = N
             encoder = load_encoder(store.model)
         except ModelUnavailableError as error:
             print(f"warning: {error} Searching by keywords only.", file=sys.stderr)
+        else:
+            _warn_if_older_build(store)
     return HybridRetriever(store, encoder=encoder)
+
+
+def _warn_if_older_build(store: IndexStore) -> None:
+    from index.embedding import model_revision
+
+    if store.manifest.get("model_revision") != model_revision(store.model):
+        print(f"warning: the index's passages were embedded by an earlier build of {store.model}; "
+              "search still works, and `newsqa index` re-embeds them.", file=sys.stderr)
 
 
 def _check_encoder(store: IndexStore, encoder: Encoder | None) -> None:

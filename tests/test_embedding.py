@@ -173,7 +173,7 @@ def test_default_encoder_on_a_cpu_is_int8_and_agrees_with_float32(real_encoder, 
     assert int8.shape == float32.shape and int8.dtype == np.float32
     np.testing.assert_allclose(np.linalg.norm(int8, axis=1), 1.0, rtol=1e-5)
     cosines = np.sum(int8 * float32, axis=1)
-    assert cosines.mean() > 0.998 and cosines.min() > 0.995  # measured: mean 0.9993, min ≈ 0.999
+    assert cosines.mean() > 0.997 and cosines.min() > 0.994  # measured: mean 0.998
     q = real_encoder.encode_queries([QUESTION, "开发区有多少个项目开工了?"])
     assert np.min(np.sum(q * float_encoder.encode_queries([QUESTION, "开发区有多少个项目开工了?"]), axis=1)) > 0.995
     construction, epidemic = (real_encoder.encode_passages(PASSAGES) @ q[0]).tolist()
@@ -187,21 +187,26 @@ def test_default_encoder_on_a_cpu_is_int8_and_agrees_with_float32(real_encoder, 
 
 
 @pytest.mark.slow
-def test_int8_model_keeps_every_feed_forward_down_projection_in_float32(real_encoder):
+def test_int8_model_keeps_the_most_outlying_down_projection_in_float32(real_encoder):
     import onnx
 
+    from index.onnx_encoder import FLOAT_DOWN_PROJECTIONS
     from index.paths import model_cache_dir
 
     folder = model_cache_dir() / "multilingual-e5-small-int8"
     marker = json.loads((folder / embedding.BUILD_MARKER).read_text())
+    ratios = marker["outlier_ratios"]
+    # one score per layer's feed-forward down-projection, measured on the calibration passages
+    assert len(ratios) == 12 and all(name.endswith("output/dense/MatMul") for name in ratios)
+    assert all(value > 1 for value in ratios.values())
+    most_outlying = sorted(ratios, key=ratios.get, reverse=True)[:FLOAT_DOWN_PROJECTIONS]
+    assert marker["float_nodes"] == most_outlying
     graph = onnx.load(str(folder / "model.onnx"), load_external_data=False).graph
-    float_matmuls = {node.name for node in graph.node if node.op_type == "MatMul"}
-    # one down-projection per layer stays float32; every other projection is int8
-    assert len(marker["float_nodes"]) == 12 and float_matmuls == set(marker["float_nodes"])
-    assert all(name.endswith("output/dense/MatMul") and "attention" not in name for name in float_matmuls)
+    assert {node.name for node in graph.node if node.op_type == "MatMul"} == set(most_outlying)
     quantized = [node for node in graph.node if node.op_type in ("DynamicQuantizeMatMul", "MatMulInteger",
                                                                   "QAttention")]
-    assert len(quantized) >= 36  # 12 attentions + 12 attention outputs + 12 up-projections
+    # 12 attentions, 12 attention outputs, 12 up-projections and the other down-projections
+    assert len(quantized) >= 48 - FLOAT_DOWN_PROJECTIONS
 
 
 def test_int8_build_failure_is_one_sentence_and_leaves_no_folder(tmp_path):

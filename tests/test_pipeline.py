@@ -152,6 +152,28 @@ def test_another_model_re_embeds_everything(corpus, tmp_path):
     assert sorted(encoder.encoded) == sorted({passage_text(c) for c in store.chunks})
 
 
+def test_a_new_build_of_the_same_model_re_embeds_everything(corpus, tmp_path, monkeypatch, capsys):
+    from index import embedding
+    from index.retrieval import open_retriever
+
+    monkeypatch.setattr(embedding, "model_revision", lambda name: "build-1")
+    _build(corpus, tmp_path / "index", CountingEncoder())
+    assert IndexStore.load(tmp_path / "index").manifest["model_revision"] == "build-1"
+    unchanged = CountingEncoder()
+    assert not _build(corpus, tmp_path / "index", unchanged).written and unchanged.encoded == []
+
+    monkeypatch.setattr(embedding, "model_revision", lambda name: "build-2")  # the product was upgraded
+    open_retriever(tmp_path / "index")  # the old vectors still serve, with a warning
+    assert "earlier build of hashing-64" in capsys.readouterr().err
+    encoder = CountingEncoder()
+    report = _build(corpus, tmp_path / "index", encoder)
+
+    store = IndexStore.load(tmp_path / "index")
+    assert report.written and report.unchanged == ["a.txt", "b.txt"]
+    assert store.manifest["model_revision"] == "build-2"
+    assert sorted(encoder.encoded) == sorted({passage_text(c) for c in store.chunks})
+
+
 def test_bad_files_are_reported_and_the_rest_indexed(corpus, tmp_path):
     (corpus / "empty.txt").write_bytes(b"")
     (corpus / "binary.txt").write_bytes(bytes(range(256)) * 8)

@@ -88,3 +88,18 @@ def test_queue_and_concurrency_are_set_from_the_config():
     assert (demo._queue.default_concurrency_limit, demo._queue.max_size) == (3, 5)
     chat_event = next(fn for fn in demo.fns.values() if fn.api_name == "chat")
     assert chat_event.concurrency_limit == 3 and chat_event.queue
+
+
+def test_header_count_is_read_on_each_page_load_so_it_follows_a_rebuilt_index():
+    from types import SimpleNamespace
+
+    from ui.chat import build_chat, header_markdown
+
+    store = SimpleNamespace(articles={"a": SimpleNamespace(source="p1.txt")}, chunks=[], manifest={}, path=None)
+    service = NewsService(retriever=SimpleNamespace(store=store, encoder=None), answer_fn=RecordingAnswerer())
+    demo = build_chat(service, ServerConfig(examples=()))
+    header = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "newsqa-header")
+    load, *_ = header.load_event_to_attach  # Gradio calls it when a page loads
+    assert "已收录 1 篇文章" in load()
+    store.articles = {"a": store.articles["a"], "b": SimpleNamespace(source="p2.txt")}  # the index was rebuilt
+    assert "已收录 2 篇文章" in load() and load() == header_markdown(service)

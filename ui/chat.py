@@ -41,12 +41,9 @@ class QuestionTooLongError(NewsQAError):
 
 
 def build_chat(service: NewsService, config: ServerConfig) -> gr.Blocks:
-    summary = service.health()["counts"]
     with gr.Blocks(title="NewsQA 报纸问答", analytics_enabled=False) as demo:
-        gr.Markdown(
-            "## NewsQA 报纸问答\n"
-            f"回答只引用报纸原文,每段引文都注明标题、日期和出处。已收录 {summary['articles']} 篇文章。"
-        )
+        # a callable value is evaluated on every page load: the count follows a rebuilt index
+        gr.Markdown(lambda: header_markdown(service), elem_id="newsqa-header")
         turns = gr.State([])  # [{"question", "answer"}] as typed and answered, for follow-ups
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=300):
@@ -93,6 +90,11 @@ def build_chat(service: NewsService, config: ServerConfig) -> gr.Blocks:
     # read when the app is mounted: bounds the per-session state Gradio keeps in memory
     demo.state_session_capacity = config.chat_sessions
     return demo
+
+
+def header_markdown(service: NewsService) -> str:
+    articles = service.health()["counts"]["articles"]
+    return f"## NewsQA 报纸问答\n回答只引用报纸原文,每段引文都注明标题、日期和出处。已收录 {articles} 篇文章。"
 
 
 def answer_steps(

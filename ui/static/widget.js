@@ -5,7 +5,8 @@
  *           data-title="问报纸" data-position="bottom-right" data-color="#c0392b"
  *           data-question="开发区有多少个重点项目开工了?"></script>
  *
- * Options (all optional): data-server (default: where this script came from), data-title,
+ * Options (all optional): data-server (default: the folder this script came from, so a server
+ * behind a proxy at https://example.org/newsqa/ works as is), data-title,
  * data-position (bottom-right | bottom-left), data-color (CSS colour), data-question (asked
  * when the chat first opens). The chat itself is the server's /embed page in an iframe, so
  * nothing from the answers ever touches this page's DOM; this script only builds a button and
@@ -22,7 +23,7 @@
   var COLOR = /^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s]+\))$/;
 
   function serverBase() {
-    var raw = script.getAttribute("data-server") || new URL(script.src, location.href).origin;
+    var raw = script.getAttribute("data-server") || new URL(".", new URL(script.src, location.href)).href;
     var url = new URL(raw, location.href);
     if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("NewsQA: data-server must be an http(s) URL");
     return url.origin + url.pathname.replace(/\/+$/, "");

@@ -56,15 +56,31 @@ def index_kind(index: faiss.Index) -> str:
     return "ivf" if isinstance(index, faiss.IndexIVF) else "flat"
 
 
-def search_dense(index: faiss.Index, query: np.ndarray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """(scores, row ids) of the `k` nearest rows, best first; ids are -1 where fewer exist."""
+def search_dense(
+    index: faiss.Index, query: np.ndarray, *, k: int, allowed: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """(scores, row ids) of the `k` nearest rows, best first; ids are -1 where fewer exist.
+
+    `allowed` (a boolean per row) restricts the search inside FAISS, so a narrow date or source
+    filter costs no more than an unfiltered search. An inverted file probes only some lists, which
+    may hold too few allowed rows: it then probes them all (at most the cost of exact search).
+    """
     faiss.omp_set_num_threads(1)  # this thread only; see the module's docstring
     query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
-    params = None
+    bits = selector = None
+    if allowed is not None:
+        bits = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")  # alive until the search ends
+        selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
     if isinstance(index, faiss.IndexIVF):
         # per-call parameters instead of mutating the shared index: safe under concurrent queries
-        params = faiss.SearchParametersIVF(nprobe=max(1, index.nlist // 4))
-    scores, ids = index.search(query, k, params=params)
+        nprobe = max(1, index.nlist // 4)
+        scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(nprobe=nprobe, sel=selector))
+        if selector is not None and nprobe < index.nlist and np.count_nonzero(ids[0] >= 0) < min(k, int(allowed.sum())):
+            scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(nprobe=index.nlist, sel=selector))
+    else:
+        params = faiss.SearchParameters(sel=selector) if selector is not None else None
+        scores, ids = index.search(query, k, params=params)
+    del bits
     return scores[0], ids[0]
 
 

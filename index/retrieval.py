@@ -126,17 +126,11 @@ class HybridRetriever:
         return bm25_scores(self.store.bm25, tokenize(query), num_docs=len(self.store.chunks))
 
     def _dense_ranking(self, query_vector: np.ndarray, *, depth: int, allowed: np.ndarray | None) -> list[int]:
-        """Row ids by cosine, best first. With a filter, fetch deeper until enough rows pass it."""
+        """Row ids by cosine, best first; a filter is applied inside the FAISS search."""
         from index.dense import search_dense
 
-        total = len(self.store.chunks)
-        fetch = min(total, depth if allowed is None else depth * 4)
-        while True:
-            _, ids = search_dense(self.store.dense, query_vector, k=fetch)
-            kept = [int(i) for i in ids if i >= 0 and (allowed is None or allowed[i])]
-            if len(kept) >= depth or fetch >= total:
-                return kept[:depth]
-            fetch = min(total, fetch * 4)
+        _, ids = search_dense(self.store.dense, query_vector, k=min(depth, len(self.store.chunks)), allowed=allowed)
+        return [int(i) for i in ids if i >= 0 and (allowed is None or allowed[i])]
 
     def _hits(self, rankings, *, k: int, mode: str, query_vector, bm25) -> list[Hit]:
         if mode == "hybrid":

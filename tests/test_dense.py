@@ -51,3 +51,31 @@ def test_a_query_searches_with_one_thread_without_changing_other_threads():
     assert faiss.omp_get_max_threads() == 2  # OpenMP's setting is per thread
     build_dense_index(_unit_rows(20))
     assert faiss.omp_get_max_threads() == usable_cpus() >= 1
+
+
+def _exact_allowed(vectors, query, allowed, k):
+    rows = np.flatnonzero(allowed)
+    order = np.argsort(-(vectors[rows] @ query), kind="stable")[:k]
+    return rows[order].tolist()
+
+
+def test_a_filter_is_applied_inside_the_search_and_finds_the_best_allowed_rows():
+    vectors = _unit_rows(300, seed=3)
+    query = _unit_rows(1, seed=4)[0]
+    allowed = np.zeros(300, dtype=bool)
+    allowed[::7] = True  # 43 rows
+    flat = build_dense_index(vectors)
+    _, ids = search_dense(flat, query, k=5, allowed=allowed)
+    assert ids.tolist() == _exact_allowed(vectors, query, allowed, 5)
+
+
+def test_a_narrow_filter_on_an_inverted_file_still_finds_every_allowed_row():
+    vectors = _unit_rows(2000, seed=5)
+    ivf = build_dense_index(vectors, approximate_threshold=100)  # 64 lists, 16 probed
+    query = vectors[0]
+    allowed = np.zeros(2000, dtype=bool)
+    # three rows far from the query: few of the probed lists hold them
+    allowed[np.argsort(vectors @ query)[:3]] = True
+    _, ids = search_dense(ivf, query, k=10, allowed=allowed)
+    assert sorted(i for i in ids.tolist() if i >= 0) == sorted(np.flatnonzero(allowed).tolist())
+    assert ids.tolist()[3:] == [-1] * 7

@@ -69,18 +69,19 @@ def search_dense(
     query = np.ascontiguousarray(query, dtype=np.float32).reshape(1, -1)
     bits = selector = None
     if allowed is not None:
-        bits = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")  # alive until the search ends
+        # FAISS reads `bits` through a raw pointer: the local keeps it alive until this function returns
+        bits = np.packbits(np.asarray(allowed, dtype=bool), bitorder="little")
         selector = faiss.IDSelectorBitmap(len(allowed), faiss.swig_ptr(bits))
     if isinstance(index, faiss.IndexIVF):
         # per-call parameters instead of mutating the shared index: safe under concurrent queries
         nprobe = max(1, index.nlist // 4)
         scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(nprobe=nprobe, sel=selector))
-        if selector is not None and nprobe < index.nlist and np.count_nonzero(ids[0] >= 0) < min(k, int(allowed.sum())):
+        too_few = selector is not None and np.count_nonzero(ids[0] >= 0) < min(k, int(np.count_nonzero(allowed)))
+        if too_few and nprobe < index.nlist:
             scores, ids = index.search(query, k, params=faiss.SearchParametersIVF(nprobe=index.nlist, sel=selector))
     else:
         params = faiss.SearchParameters(sel=selector) if selector is not None else None
         scores, ids = index.search(query, k, params=params)
-    del bits
     return scores[0], ids[0]
 
 

@@ -39,7 +39,6 @@ from index.paths import model_cache_dir
 FLOAT_MODEL = "multilingual-e5-small"
 INT8_MODEL = "multilingual-e5-small-int8"
 DEFAULT_MODEL = INT8_MODEL  # on a CPU; see default_model()
-MODELS = (INT8_MODEL, FLOAT_MODEL)
 #: e5 was trained with these prefixes; leaving them out lowers retrieval quality. "document" is
 #: listed too because sentence-transformers looks it up before "passage" (and would save it empty).
 E5_PROMPTS = {"query": "query: ", "passage": "passage: ", "document": "passage: "}
@@ -220,7 +219,7 @@ def default_model() -> str:
 
 
 def load_encoder(name: str | None = None, *, cache_dir: Path | None = None) -> Encoder:
-    """The encoder called `name`: None (`default_model()`), one of MODELS (built on first use under
+    """The encoder called `name`: None (`default_model()`), INT8_MODEL or FLOAT_MODEL (built on first use under
     `cache_dir`, default `model_cache_dir()`), "hashing" / "hashing-N", or a sentence-transformers
     folder or locally cached model name. Raises ModelUnavailableError with one sentence."""
     name = name or default_model()

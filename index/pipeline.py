@@ -310,9 +310,8 @@ def _embed(chunks: list[Chunk], *, encoder: Encoder | None, previous: IndexStore
 
 
 def _previous_vectors(previous: IndexStore | None, encoder: Encoder) -> dict[str, np.ndarray]:
-    if previous is None or previous.model != encoder.name or previous.dimension != encoder.dimension:
-        return {}
-    if not _same_revision(previous, encoder.name):
+    if (previous is None or previous.model != encoder.name or previous.dimension != encoder.dimension
+            or not _same_revision(previous, encoder.name)):
         return {}
     vectors = previous.vectors
     return {_text_key(passage_text(c)): vectors[row] for row, c in enumerate(previous.chunks)}

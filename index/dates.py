@@ -36,6 +36,17 @@ _DATE_RE = re.compile(
     r"|(?<![\d.])(?P<y3>\d{4})(?P<sep>[-/.])(?P<m3>\d{1,2})(?P=sep)(?P<d3>\d{1,2})(?![\d])"
 )
 _WEEKDAYS = "一二三四五六日"
+# Dates in Chinese numerals, as mastheads and formal texts print them: 二〇二一年六月八日,
+# 二○二二年十月, 十二月三十日. Years are digit by digit; months and days use 十 (and 廿/卅).
+_CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
+_CN_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
+_CN_SMALL = "(?:[一二三]?十[一二三四五六七八九]?|[廿卅][一二三四五六七八九]?|[一二三四五六七八九])"
+_CN_DATE_RE = re.compile(
+    rf"(?P<y>{_CN_YEAR}){_SP}年(?:{_SP}(?P<m>{_CN_SMALL}){_SP}月(?:{_SP}(?P<d>{_CN_SMALL}){_SP}[日号])?)?"
+    + _WEEKDAY
+    + rf"|(?<![〇○零一二三四五六七八九十廿卅])(?P<m2>{_CN_SMALL}){_SP}月{_SP}(?P<d2>{_CN_SMALL}){_SP}[日号]"
+    + _WEEKDAY.replace("<w>", "<w2>")
+)
 # A printed page date shares its line only with other furniture (paper name, page number);
 # clause punctuation means the date sits in a sentence.
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！？!?、]")
@@ -90,6 +101,13 @@ def find_dates(text: str) -> list[DateMention]:
         mention = _mention(match)
         if mention is not None:
             mentions.append(mention)
+    if re.search("[〇○零一二三四五六七八九十廿卅]", text):
+        taken = [(m.start, m.end) for m in mentions]
+        for match in _CN_DATE_RE.finditer(text):
+            mention = _cn_mention(match)
+            if mention is not None and not any(a < mention.end and mention.start < b for a, b in taken):
+                mentions.append(mention)
+        mentions.sort(key=lambda m: m.start)
     return mentions
 
 
@@ -191,6 +209,30 @@ def _mention(match: re.Match) -> DateMention | None:
     if month is not None and _valid(year, month, None):
         return DateMention(match.start(), match.start() + match.group(0).index("月") + 1, year, month, None)
     return DateMention(match.start(), match.start() + match.group(0).index("年") + 1, year, None, None)
+
+
+def _cn_mention(match: re.Match) -> DateMention | None:
+    g = match.groupdict()
+    if g["y"] is not None:
+        year = int("".join(str(_CN_DIGITS[c]) for c in g["y"]))
+        month, day, weekday = _cn_number(g["m"]), _cn_number(g["d"]), g["w"]
+    else:
+        year, month, day, weekday = None, _cn_number(g["m2"]), _cn_number(g["d2"]), g["w2"]
+    if not _valid(year, month, day):
+        return None
+    return DateMention(match.start(), match.end(), year, month, day, _weekday(weekday) if day else None)
+
+
+def _cn_number(text: str | None) -> int | None:
+    """一 … 三十一 (also 廿 = 20, 卅 = 30); None for no text."""
+    if not text:
+        return None
+    tens = {"十": 1, "廿": 2, "卅": 3}
+    if text[0] in tens:
+        return tens[text[0]] * 10 + (_CN_DIGITS[text[1]] if len(text) > 1 else 0)
+    if len(text) > 1 and text[1] == "十":
+        return _CN_DIGITS[text[0]] * 10 + (_CN_DIGITS[text[2]] if len(text) > 2 else 0)
+    return _CN_DIGITS[text[0]]
 
 
 def _weekday(char: str | None) -> int | None:

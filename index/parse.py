@@ -33,6 +33,7 @@ SUBTITLE = "subtitle"  # "——…" under a headline
 BYLINE = "byline"  # opens with 本报讯(…) / 新华社…电(…); the lead usually follows on the line
 REPORTER = "reporter"  # a byline on its own line: "记者 王晨", "记者 姬慧洋 文/图"
 CREDIT = "credit"  # photo credit closing a caption: "记者 王晨 摄"
+CAPTIONED = "captioned"  # a whole caption on one line, closed by its credit: "工人在施工。 记者 王晨 摄"
 FURNITURE = "furniture"  # paper name, page number, printed page date, editor credits
 BODY = "body"
 
@@ -55,6 +56,15 @@ _CREDIT = re.compile(
     r"^[(（]?(?:(?:本报)?(?:特约|见习|首席|实习|摄影)?记者|通讯员)[^，,。；;!?！？]{1,36}摄[)）]?$"
     rf"|^(?:[{_CJK}·]{{2,4}}[ \t\u3000]+)+摄$"
     rf"|^摄影[\s:：]+[{_CJK}·]{{2,4}}(?:[ \t\u3000]+[{_CJK}·]{{2,4}})*$"
+)
+# A caption and its credit on one line: a finished sentence, then "记者 X 摄" or "(记者 X 摄)".
+_INLINE_CREDIT = re.compile(
+    r"[。！？!?”][ \t\u3000]*(?P<credit>[(（]?(?:(?:本报)?(?:特约|见习|首席|实习|摄影)?记者|通讯员)"
+    r"[^，,。；;!?！？(（)）]{1,36}摄[)）]?)$"
+)
+# A column's label above its title: 今日评论, 今日论坛, 短评, 社论, 编者按 …
+_COLUMN_LABEL = re.compile(
+    rf"^[{_CJK}]{{0,4}}(?:评论|短评|时评|快评|锐评|热评|论坛|社论|随笔|杂谈|漫谈|札记|编者按|编后语?|编后记)$"
 )
 _FURNITURE = re.compile(
     r"^(?:责任编辑|责编|本版编辑|编辑|版面设计|版式设计|美术编辑|美编|校对|策划|统筹|组版|审核|终审|值班编辑|制图)\s*[:：]"
@@ -170,6 +180,8 @@ def _classify(text: str) -> tuple[str, bool, str]:
     plain = _unemphasized(text).strip()
     if _CREDIT.match(plain):
         return CREDIT, False, plain
+    if _INLINE_CREDIT.search(plain) and not _BYLINE.match(text):
+        return CAPTIONED, False, plain
     if _BYLINE.match(text):
         return BYLINE, False, plain
     if _REPORTER.match(plain) and not _NOT_IN_HEADLINE.search(plain):
@@ -269,6 +281,8 @@ def _head_start(lines: list[_Line], run: tuple[int, int], *, anchored: bool) -> 
             plan = _plan_from_head(lines, run, title_i, text_first=b, kind="column")
             plan.byline = lines[b].label
             return plan
+    if nxt is not None and nxt.kind == BODY and not md and _labelled_column(lines, a, b):
+        return _plan_from_head(lines, run, b, text_first=b + 1, kind="column")
     if nxt is not None and nxt.kind in (BYLINE, REPORTER):
         title_i = md[-1] if md else _last_title_line(lines, a, b)
     elif md:
@@ -280,6 +294,11 @@ def _head_start(lines: list[_Line], run: tuple[int, int], *, anchored: bool) -> 
     if title_i is None or b + 1 >= len(lines):
         return None
     return _plan_from_head(lines, run, title_i, text_first=b + 1)
+
+
+def _labelled_column(lines: list[_Line], a: int, b: int) -> bool:
+    """A column label right above a title, both set off as headlines: "今日评论" / "抓项目就是抓发展"."""
+    return b > a and lines[b - 1].kind == HEADING and _COLUMN_LABEL.match(lines[b - 1].label) is not None
 
 
 def _is_author(line: _Line) -> bool:
@@ -312,6 +331,9 @@ def _add_captions(lines: list[_Line], plans: list[_Plan]) -> list[_Plan]:
     """Photo captions: one or two paragraphs (under an optional short title) closed by a credit."""
     plans = list(plans)
     for c, line in enumerate(lines):
+        if line.kind == CAPTIONED:
+            plans.append(_inline_caption(lines, plans, c))
+            continue
         if line.kind != CREDIT:
             continue
         j, count = _walk_back(lines, c)
@@ -329,6 +351,16 @@ def _add_captions(lines: list[_Line], plans: list[_Plan]) -> list[_Plan]:
             first = _paragraph_start(lines, c - 1)
             plans.append(_Plan(first=first, text_first=first, kind="caption", byline=line.label, last=c))
     return plans
+
+
+def _inline_caption(lines: list[_Line], plans: list[_Plan], c: int) -> _Plan:
+    """A one-line caption, under its own short title when a headline no article owns sits above."""
+    credit = _INLINE_CREDIT.search(lines[c].label).group("credit").strip("(（)）")
+    above = c - 1
+    owned = any(p.run and p.run[0] <= above <= p.run[1] for p in plans)
+    if above >= 0 and lines[above].kind == HEADING and not lines[above].md and not owned and lines[c].gap <= 1:
+        return _Plan(first=above, text_first=c, kind="caption", title=lines[above].label, byline=credit, last=c)
+    return _Plan(first=c, text_first=c, kind="caption", byline=credit, last=c)
 
 
 def _walk_back(lines: list[_Line], credit: int) -> tuple[int, int]:
@@ -474,7 +506,7 @@ def _continuation(body: list[_Line], i: int) -> int | None:
 
 def _finished(line: _Line) -> bool:
     """True if the line ends a sentence (or is a headline or byline, which need no punctuation)."""
-    if line.kind in (HEADING, SUBTITLE, REPORTER, CREDIT, FURNITURE):
+    if line.kind in (HEADING, SUBTITLE, REPORTER, CREDIT, CAPTIONED, FURNITURE):
         return True
     text = _EDITOR_CODE.sub("", line.text).rstrip()
     if line.kind == BYLINE:

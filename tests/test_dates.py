@@ -65,6 +65,23 @@ def test_find_dates_edge_cases(text, found):
     assert [(m.year, m.month, m.day) for m in find_dates(text)] == found
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("二〇二一年六月八日　星期二", [(2021, 6, 8, 1)]),
+        ("二○二二年十月", [(2022, 10, None, None)]),
+        ("十二月三十日，市领导走访", [(None, 12, 30, None)]),
+        ("三月廿八日", [(None, 3, 28, None)]),
+        ("2022年5月，十月一日起施行", [(2022, 5, None, None), (None, 10, 1, None)]),
+        ("二〇二三年二月三十日", []),  # no such day
+        ("一二三四年", []),  # outside 1900–2100
+        ("十月份", []),  # a month alone is no date
+    ],
+)
+def test_find_dates_reads_chinese_numerals(text, found):
+    assert [(m.year, m.month, m.day, m.weekday) for m in find_dates(text)] == found
+
+
 # --- page dates ---------------------------------------------------------------------------------
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from index.dates import resolve_page_date
 from index.parse import parse_file, split_page
 from index.paths import BUNDLED_CORPUS
 from index.reader import Page
@@ -237,6 +238,7 @@ _PIECES = st.sampled_from(
         "\n", "\n\n", "\n\n\n\n", " ", "\u3000", "#", "## ", "**本报讯**", "本报讯(记者 王晨)", "记者 王晨 摄",
         "今日评论", "李清华", "——", "。", "，", "、", "“", "”", "(", ")", "5月23日", "2022年10月17日 星期一",
         "责任编辑：刘猛", "开发区", "项目建设", "督导组要求企业必须严", "格履行", "②7", "\r", "\t", "12月30日",
+        "二〇二一年六月八日", "十二月三十日", "施工忙。 记者 乙 摄", "（记者 乙 摄）",
     ]
 )  # fmt: skip
 _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=40).map("".join)
@@ -290,3 +292,32 @@ def test_prose_that_merely_contains_she_and_dian_is_not_a_wire_byline():
     text = "标题一\n\n本报讯（记者 甲）正文开始。\n\n合作社成立以来电商发展迅速。\n"
     [article] = split_page(_page(text), page_date=ArticleDate.unknown())
     assert article.text.endswith("正文开始。\n\n合作社成立以来电商发展迅速。")
+
+
+def test_column_label_above_a_title_opens_a_column_without_an_author_line():
+    text = (
+        "标题一\n本报讯（记者 甲）会议召开。\n此次共走访120户。\n\n"
+        "今日评论\n抓项目就是抓发展\n项目是经济发展的“压舱石”。\n"
+    )
+    news, column = split_page(_page(text), page_date=ArticleDate.unknown())
+    assert news.text == "本报讯（记者 甲）会议召开。\n此次共走访120户。"
+    assert (column.kind, column.kicker, column.title, column.byline) == ("column", "今日评论", "抓项目就是抓发展", None)
+    assert column.text == "项目是经济发展的“压舱石”。"
+
+
+def test_caption_with_its_credit_on_the_same_line_is_its_own_article():
+    text = "标题一\n本报讯（记者 甲）会议召开。\n\n工人们在施工现场忙碌。 记者 李明 摄\n\n标题二\n本报讯（记者 乙）活动举行。\n"
+    news, caption, second = split_page(_page(text), page_date=ArticleDate.unknown())
+    assert news.text == "本报讯（记者 甲）会议召开。"
+    assert (caption.kind, caption.byline, caption.text) == ("caption", "记者 李明 摄", "工人们在施工现场忙碌。 记者 李明 摄")
+    assert caption.title == "工人们在施工现场忙碌。"
+    assert second.title == "标题二"
+
+
+def test_page_dated_in_chinese_numerals_dates_its_datelines():
+    text = "二〇二一年六月八日　星期二\n\n沙颍河治理工程进展顺利\n\n本报讯 6月7日，工程已完成75%。\n"
+    page = _page(text)
+    page_date = resolve_page_date(page)
+    assert (page_date.iso(), page_date.source) == ("2021-06-08", "page-print")
+    [article] = split_page(page, page_date=page_date)
+    assert (article.title, article.date.iso()) == ("沙颍河治理工程进展顺利", "2021-06-07")

@@ -106,9 +106,25 @@ def person_spans(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+# Where something happened, by the sentence's shape: "在经开区举行", "于市民广场召开".
+_VENUE = re.compile(
+    r"(?:在|于)(?P<place>[\u4e00-\u9fffA-Za-z0-9·（）()]{2,20}?)"
+    r"(?:隆重|顺利|正式|成功|如期)?(?:举行|召开|举办|开幕|闭幕|开工|开展|进行|落成|启动|揭牌|签约|落户|召集)"
+)
+# Names ending in a word for a place or a body: 经开区, 文昌街道, 川汇区人民医院, 市民广场.
+_PLACE_WORD = re.compile(
+    r"[^\W\d_A-Za-z在于的和与及了是将把被对从向为等个年月日]{1,8}?(?:省|市|县|区|镇|乡|村|街道|社区|园区|新区|广场|公园|大厦|大道|路|街|"
+    r"会议室|会议中心|礼堂|体育馆|中心|医院|学校|小学|中学|大学|车站|机场|码头|港|园)(?![\u4e00-\u9fff]{0,1}(?:长|委|书记|主任))"
+)
+
+
 def place_spans(text: str) -> list[tuple[int, int]]:
-    spans = _spans(text, {"ns", "nt"})
-    return spans
+    """Places and bodies: the tagger's (ns/nt), venues named by "在…举行" and words ending in
+    a place word (区, 街道, 广场 …)."""
+    spans = set(_spans(text, {"ns", "nt"}))
+    spans.update(m.span("place") for m in _VENUE.finditer(text))
+    spans.update(m.span() for m in _PLACE_WORD.finditer(text) if m.end() - m.start() >= 2)
+    return sorted(spans)
 
 
 def name_spans(text: str) -> list[tuple[int, int]]:

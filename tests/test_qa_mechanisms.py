@@ -9,6 +9,7 @@ import numpy as np
 
 from index.records import ArticleDate, Precision
 from qa.compose import Semantics, answers, compose, numbers_outside_quotes, per_period
+from qa.entities import place_spans
 from qa.evidence import Candidate, contradicts, kind_fit, score_candidates
 from qa.question import analyze, asked_units, question_kind
 from qa.timeframe import parse_timeframe
@@ -178,3 +179,14 @@ def test_the_answerer_reuses_the_retrievers_query_vector(fake_retriever):
     assert len(calls) <= 1  # searched, then scored with the same vector
     vector = fake_retriever.encode_query("开发区已签约入驻企业多少家?")
     assert isinstance(vector, np.ndarray) and vector.shape == (encoder.dimension,)
+
+
+def test_where_questions_find_venues_the_tagger_does_not_know():
+    q = analyze("开工仪式在哪里举行?")
+    assert q.kind == "where"
+    text = "1月4日上午，全市一季度重点项目集中开工仪式在经开区举行。"
+    fit, span = kind_fit(q, _candidate(text, _day(2023, 1, 4)))
+    assert fit == 1.0 and text[slice(*span)] == "经开区"
+    venue = "会议在区行政中心三楼会议室召开。"
+    assert "区行政中心三楼会议室" in [venue[a:b] for a, b in place_spans(venue)]
+    assert place_spans("此次集中开工项目共58个，总投资326.5亿元。") == []

@@ -90,7 +90,7 @@ def answers(question: Question, c: Candidate, semantics: Semantics = Semantics()
         return False
     if question.kind == "when" and c.kind_fit < STRICT_KIND_FIT["when"] and c.coverage < COARSE_DATE_COVERAGE:
         return False  # 10月25日 for 哪一年: only a sentence plainly about the asked event lends its article's year
-    if question.terms:
+    if question.has_terms:
         if c.coverage >= min_coverage:
             return c.focus_ok
         strict = STRICT_KIND_FIT.get(question.kind)
@@ -234,6 +234,7 @@ def _terms_in(question: Question, text: str) -> set[str]:
     lead keeps "2019 年前 11 个月" with the figure it qualifies."""
     norm = normalized(text)
     found = {t for t in question.terms if t in norm}
+    found.update(group[0] for group in question.alternatives if any(t in norm for t in group))
     if question.time.constrains and question.time.fits(_NO_DATE, text):
         found.add("\0time")
     return found

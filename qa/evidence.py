@@ -178,17 +178,18 @@ def term_coverage(question: Question, sentence: str, title: str) -> float:
     are checked against the whole article, as reports name their zone once, in the headline or
     the lead, and not in every sentence."""
     subject_words = [v for s in question.subjects for v in s.variants]
-    terms = [t for t in question.terms if not any(t in w for w in subject_words)]
+    terms = [(t,) for t in question.terms if not any(t in w for w in subject_words)]
+    terms += [g for g in question.alternatives if not any(t in w for t in g for w in subject_words)]
     if not terms:
         return 0.0  # nothing asked beyond the subject: no sentence can be told to answer
     text, head = normalized(sentence), normalized(title)
     total = found = 0.0
-    for term in terms:
-        weight = min(len(term), 4)
+    for group in terms:  # a group of alternatives counts as one term, held by any of its words
+        weight = min(len(group[0]), 4)
         total += weight
-        if term in text:
+        if any(t in text for t in group):
             found += weight
-        elif term in head:
+        elif any(t in head for t in group):
             found += weight / 2
     return found / total
 
@@ -308,7 +309,7 @@ def _term_positions(question: Question, text: str) -> list[int]:
     norm = normalized(text)
     haystack = norm if len(norm) == len(text) else text.lower()
     positions = []
-    for term in question.terms:
+    for term in (*question.terms, *(t for group in question.alternatives for t in group)):
         for m in re.finditer(re.escape(term), haystack):
             positions.append(m.start())
     return positions

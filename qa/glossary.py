@@ -139,6 +139,11 @@ def is_english(text: str) -> bool:
     return latin > 2 * cjk and latin >= 3
 
 
+def other_words(text: str) -> list[list[str]]:
+    """The English words of `text` outside glossary phrases, as runs between those phrases."""
+    return [re.findall(r"[a-z][a-z'-]*", part.lower()) for part in _PATTERN.split(text)[::2]]
+
+
 def translate_terms(text: str) -> list[str]:
     """Chinese key terms for the glossary phrases in an English question (longest match first)."""
     terms: list[str] = []

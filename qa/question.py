@@ -10,7 +10,7 @@ from index.normalize import fold, to_simplified
 from index.tokenize import tokenize
 from qa.entities import Subject, find_subjects, is_noun
 from qa.errors import QuestionError
-from qa.glossary import is_english, translate_terms
+from qa.glossary import is_english, other_words, translate_terms
 from qa.quantities import NOUN_FAMILIES, UNIT_FAMILIES, unit_family
 from qa.timeframe import TimeFrame, parse_timeframe
 
@@ -63,6 +63,10 @@ _AUTHOR_ASKED = re.compile(r"作者|谁写|谁撰写|撰稿|执笔|署名|(?:哪
 _NAMED_TITLE = re.compile(r"《([^《》]{2,60})》")
 
 
+#: how many of a word's dictionary alternatives go into the search text
+SEARCHED_ALTERNATIVES = 2
+
+
 @dataclass(frozen=True)
 class Question:
     """An analysed question. `text` is the simplified, folded question used for search."""
@@ -89,11 +93,20 @@ class Question:
     asks_author: bool = False
     #: titles named in 《…》, matched against article titles
     titles: tuple[str, ...] = field(default=())
+    #: for English words the glossary does not know, the dictionary's Chinese alternatives: a
+    #: sentence holding any one of a group holds that word
+    alternatives: tuple[tuple[str, ...], ...] = field(default=())
 
     @property
     def search_text(self) -> str:
-        """What the retriever is asked: the question plus glossary terms for English."""
-        return " ".join([self.text, *self.extra_terms]) if self.extra_terms else self.text
+        """What the retriever is asked: the question plus glossary and dictionary terms for English."""
+        added = [*self.extra_terms, *(w for group in self.alternatives for w in group[:SEARCHED_ALTERNATIVES])]
+        return " ".join([self.text, *added]) if added else self.text
+
+    @property
+    def has_terms(self) -> bool:
+        """Whether the question names anything to look for beyond its subjects' names."""
+        return bool(self.terms or self.alternatives)
 
 
 def validate(question: str) -> str:
@@ -112,6 +125,7 @@ def analyze(question: str) -> Question:
     text = fold(to_simplified(validate(question)))
     english = is_english(text)
     extra = tuple(translate_terms(text)) if english else ()
+    alternatives = _alternatives(text) if english and not extra else ()
     kind = question_kind(text)
     units, families = asked_units(text) if kind == "how_many" else (frozenset(), frozenset())
     time = parse_timeframe(text)
@@ -127,7 +141,19 @@ def analyze(question: str) -> Question:
         ordinals=ordinals, ordinal_unit=asked,
         granularity=date_granularity(text) if kind == "when" else "",
         asks_author=bool(_AUTHOR_ASKED.search(text)), titles=tuple(_NAMED_TITLE.findall(text)),
+        alternatives=alternatives,
     )
+
+
+def _alternatives(text: str) -> tuple[tuple[str, ...], ...]:
+    """Dictionary alternatives for the words of an English question the glossary knows none of.
+    Only then: the dictionary's several senses of a word (build → 建设, 修建, 建造) match far more
+    sentences than a glossary term, so beside glossary terms they would let loosely related
+    figures pass for answers."""
+    from qa.dictionary import translate
+
+    groups = [g for run in other_words(text) for g in translate(run)]
+    return tuple(dict.fromkeys(g for g in groups if not any(w in _NON_TERMS for w in g)))
 
 
 def date_granularity(text: str) -> str:

@@ -118,6 +118,20 @@ _PLACE_WORD = re.compile(
 )
 
 
+# People named by their office or group rather than by name: 市领导, 区委书记, 志愿者, 网格员.
+_ROLE = re.compile(
+    r"(?:[\u4e00-\u9fff]{0,4}?(?:市|区|县|镇|乡|村|省|委|局|办|部|院|厅|会|所|队|站|校|司|社区))?"
+    r"(?:领导|书记|市长|区长|县长|镇长|乡长|主任|局长|处长|部长|厅长|主席|委员|总经理|董事长|负责人|"
+    r"志愿者|网格员|党员干部|干部|代表|专家|工作人员|医护人员|民警)(?:们)?"
+)
+
+
+def role_spans(text: str) -> list[tuple[int, int]]:
+    """People named by office or group (市领导, 区委书记, 志愿者): a who-question's answer when
+    the text gives no name."""
+    return [m.span() for m in _ROLE.finditer(text) if m.end() - m.start() >= 2]
+
+
 def place_spans(text: str) -> list[tuple[int, int]]:
     """Places and bodies: the tagger's (ns/nt), venues named by "在…举行" and words ending in
     a place word (区, 街道, 广场 …)."""

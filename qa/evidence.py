@@ -19,7 +19,7 @@ from index.chunking import split_sentences
 from index.interfaces import Encoder
 from index.normalize import fold, to_simplified
 from index.records import ArticleDate, Hit
-from qa.entities import date_spans, name_spans, person_spans, place_spans
+from qa.entities import date_spans, name_spans, person_spans, place_spans, role_spans
 from qa.quantities import Quantity, find_quantities, fit
 from qa.question import ORDINAL, Question
 
@@ -212,6 +212,10 @@ def contradicts(question: Question, sentence: str) -> bool:
     return any((n, u) not in named and any(u2 == u for _, u2 in named) for n, u in question.ordinals)
 
 
+#: how well an office or group (市领导) answers a who-question, against 1.0 for a person's name
+ROLE_FIT = 0.9
+
+
 def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] | None]:
     """How well the sentence holds the kind of thing asked for, and where (a span in c.text)."""
     kind = question.kind
@@ -220,7 +224,11 @@ def kind_fit(question: Question, c: Candidate) -> tuple[float, tuple[int, int] |
     if kind == "when":
         return _date_fit(question, c)
     if kind == "who":
-        return _nearest(c, person_spans(c.text), question, found=1.0, missing=0.2)
+        named = _nearest(c, person_spans(c.text), question, found=1.0, missing=0.2)
+        if named[1] is not None:
+            return named
+        # an office or group (市领导走访慰问…) answers when no one is named, a little less surely
+        return _nearest(c, role_spans(c.text), question, found=ROLE_FIT, missing=0.2)
     if kind == "where":
         return _nearest(c, place_spans(c.text), question, found=1.0, missing=0.3)
     if kind == "ordinal":

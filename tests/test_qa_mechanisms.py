@@ -10,7 +10,7 @@ import numpy as np
 from index.records import ArticleDate, Precision
 from qa.compose import Semantics, answers, compose, numbers_outside_quotes, per_period
 from qa.entities import place_spans
-from qa.evidence import Candidate, contradicts, kind_fit, score_candidates
+from qa.evidence import ROLE_FIT, Candidate, contradicts, kind_fit, score_candidates
 from qa.question import analyze, asked_units, question_kind
 from qa.timeframe import parse_timeframe
 
@@ -190,3 +190,14 @@ def test_where_questions_find_venues_the_tagger_does_not_know():
     venue = "会议在区行政中心三楼会议室召开。"
     assert "区行政中心三楼会议室" in [venue[a:b] for a, b in place_spans(venue)]
     assert place_spans("此次集中开工项目共58个，总投资326.5亿元。") == []
+
+
+def test_who_questions_take_an_office_when_the_text_names_no_one():
+    q = analyze("谁走访慰问了困难群众?")
+    assert q.kind == "who"
+    text = "12月30日，市领导深入基层，走访慰问困难群众和老党员。"
+    fit, span = kind_fit(q, _candidate(text, _day(2022, 12, 30)))
+    assert (fit, text[slice(*span)]) == (ROLE_FIT, "市领导")
+    named = "3月25日，示范区党工委书记宋力主持召开会议。"
+    fit, span = kind_fit(q, _candidate(named, _day(2022, 3, 25)))
+    assert (fit, named[slice(*span)]) == (1.0, "宋力")  # a name beats the office it holds

@@ -45,9 +45,11 @@ _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 _EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
 _BYLINE = re.compile(
     # 本报讯, 本报周口讯; wire services: 新华社电, 新华社北京10月17日电 (a date or nothing before 电)
-    rf"^(?:\*\*|__)?(?:本报[^\s(（)）*，,。]{{0,12}}讯|[^\s(（)）*，,。]{{1,8}}社(?:[^\s(（)）*，,。]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电)"
+    rf"^(?:\*\*|__)?(?:(?:本报[^\s(（)）*，,。]{{0,12}}讯|[^\s(（)）*，,。]{{1,8}}社(?:[^\s(（)）*，,。]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电)"
     r"(?:\*\*|__)?"
     rf"(?:{_SP}[(（][^()（）\n]{{1,60}}[)）])?"
+    # or the bracketed credit alone, as some papers open a story: "（记者 王五）10月16日，…"
+    r"|[(（](?:本报)?(?:特约|见习|首席|实习)?(?:记者|通讯员)[^()（）\n，,。]{1,60}[)）](?=\S))"
 )
 _REPORTER = re.compile(
     rf"^(?:本报)?(?:特约|见习|首席|实习)?(?:记者|通讯员)(?:[ \t\u3000:：]+\S.{{0,36}}|[{_CJK}·]{{2,4}}(?:[ \t\u3000].{{0,30}})?)$"
@@ -332,7 +334,9 @@ def _add_captions(lines: list[_Line], plans: list[_Plan]) -> list[_Plan]:
     plans = list(plans)
     for c, line in enumerate(lines):
         if line.kind == CAPTIONED:
-            plans.append(_inline_caption(lines, plans, c))
+            caption = _inline_caption(lines, plans, c)
+            if caption is not None:
+                plans.append(caption)
             continue
         if line.kind != CREDIT:
             continue
@@ -353,10 +357,15 @@ def _add_captions(lines: list[_Line], plans: list[_Plan]) -> list[_Plan]:
     return plans
 
 
-def _inline_caption(lines: list[_Line], plans: list[_Plan], c: int) -> _Plan:
-    """A one-line caption, under its own short title when a headline no article owns sits above."""
+def _inline_caption(lines: list[_Line], plans: list[_Plan], c: int) -> _Plan | None:
+    """A one-line caption, under its own short title when a headline sits right above. None when
+    that headline already opens an article (a Markdown heading): the article becomes the caption."""
     credit = _INLINE_CREDIT.search(lines[c].label).group("credit").strip("(（)）")
     above = c - 1
+    opened = next((p for p in plans if p.run and p.run[1] == above and p.text_first == c), None)
+    if opened is not None and opened.kind == "news" and opened.byline is None:
+        opened.kind, opened.byline, opened.last = "caption", credit, c
+        return None
     owned = any(p.run and p.run[0] <= above <= p.run[1] for p in plans)
     if above >= 0 and lines[above].kind == HEADING and not lines[above].md and not owned and lines[c].gap <= 1:
         return _Plan(first=above, text_first=c, kind="caption", title=lines[above].label, byline=credit, last=c)

@@ -321,3 +321,21 @@ def test_page_dated_in_chinese_numerals_dates_its_datelines():
     assert (page_date.iso(), page_date.source) == ("2021-06-08", "page-print")
     [article] = split_page(page, page_date=page_date)
     assert (article.title, article.date.iso()) == ("沙颍河治理工程进展顺利", "2021-06-07")
+
+
+def test_markdown_heading_over_a_one_line_caption_titles_the_caption():
+    text = "# 【图片新闻】农民在田间忙碌\n\n农民在田间管理小麦。 记者 张三 摄\n\n# 标题二\n\n**本报讯**（记者 乙）活动举行。\n"
+    caption, news = split_page(_page(text), page_date=ArticleDate.unknown())
+    assert (caption.kind, caption.title, caption.byline) == ("caption", "【图片新闻】农民在田间忙碌", "记者 张三 摄")
+    assert caption.text == "农民在田间管理小麦。 记者 张三 摄"
+    assert news.title == "标题二"
+
+
+def test_a_bracketed_credit_alone_is_a_byline():
+    text = "项目建设跑出加速度\n\n（记者 王五）10月16日，工人们正在紧张施工。\n"
+    october = ArticleDate(dt.date(2022, 10, 17), Precision.DAY, "page-print")
+    [article] = split_page(_page(text), page_date=october)
+    assert (article.title, article.byline, article.date.iso()) == ("项目建设跑出加速度", "（记者 王五）", "2022-10-16")
+    # a bracket inside prose is not a byline
+    [prose] = split_page(_page("标题一\n\n本报讯 会议召开。\n（记者 王五）\n"), page_date=october)
+    assert prose.byline == "本报讯"

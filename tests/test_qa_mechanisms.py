@@ -201,3 +201,15 @@ def test_who_questions_take_an_office_when_the_text_names_no_one():
     named = "3月25日，示范区党工委书记宋力主持召开会议。"
     fit, span = kind_fit(q, _candidate(named, _day(2022, 3, 25)))
     assert (fit, named[slice(*span)]) == (1.0, "宋力")  # a name beats the office it holds
+
+
+def test_when_questions_accept_relative_and_day_only_dates():
+    from qa.entities import date_spans
+
+    def found(text):
+        return [text[a:b] for a, b in date_spans(text)]
+
+    assert found("该项目预计年底建成投产。") == ["年底"]
+    assert found("大会13日上午在人民大会堂闭幕。") == ["13日上午"]
+    assert found("2022年5月底前完成，项目3月底开工。") == ["2022年5月底", "3月底"]
+    assert found("日均客流1万人次。") == []

@@ -57,6 +57,11 @@ def _terms(token: str) -> list[str]:
     return [token, *parts]  # "5g" → ["5g", "5", "g"]
 
 
+def word_frequencies() -> dict[str, int]:
+    """How common each word of the tokenizer's dictionary is (jieba's counts; 0 or absent: rare)."""
+    return _tokenizer().FREQ
+
+
 def _tokenizer() -> jieba.Tokenizer:
     """One jieba tokenizer for the process, with our user dictionary, built on first use.
 

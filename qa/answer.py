@@ -60,7 +60,8 @@ def answer(
     ranked = score_candidates(q, candidates_from_hits(hits), article_text=_article_texts(retriever, hits),
                               encoder=encoder, query_vector=encode_query(q.search_text) if encoder and encode_query else None)
     byline = author_citation(q, ranked, getattr(getattr(retriever, "store", None), "articles", None) or {})
-    result = byline_answer(q, byline) if byline is not None else compose(q, ranked)
+    filtered = since is not None or until is not None
+    result = byline_answer(q, byline) if byline is not None else compose(q, ranked, filtered=filtered)
     result.question = question
     done = time.perf_counter()
     result.timings = {"retrieval_ms": round((retrieved - started) * 1000, 1),

@@ -99,10 +99,14 @@ def answers(question: Question, c: Candidate, semantics: Semantics = Semantics()
     return c.cosine is not None and c.cosine >= MIN_COSINE_WITHOUT_TERMS
 
 
-def judge(question: Question, ranked: list[Candidate]) -> Verdict:
+def judge(question: Question, ranked: list[Candidate], *, filtered: bool = False) -> Verdict:
+    """Whether the archive answers, and if not, why. `filtered`: the search was limited to a date
+    range (since/until), so an empty result says nothing about the subject, only about the time."""
     semantics = Semantics.of(ranked)
     if any(answers(question, c, semantics) for c in ranked) or per_period(question, ranked):
         return Verdict(True)
+    if filtered and not ranked:
+        return Verdict(False, "time")
     missing = [s for s in question.subjects if s.kind == "unit"]
     if missing and not any(c.subject_ok for c in ranked):
         return Verdict(False, "subject", missing[0])
@@ -157,13 +161,13 @@ def _date_key(c: Candidate) -> dt.date:
     return span[1] if span else dt.date.min
 
 
-def compose(question: Question, ranked: list[Candidate]) -> Answer:
-    verdict = judge(question, ranked)
+def compose(question: Question, ranked: list[Candidate], *, filtered: bool = False) -> Answer:
+    verdict = judge(question, ranked, filtered=filtered)
     if not verdict.found:
         related = _citations(_related(ranked))
         for c in related:
             c.highlight = None  # nothing in a related passage answers the question
-        return Answer(question.original, not_found_text(question, verdict), False, related)
+        return Answer(question.original, not_found_text(question, verdict, related=bool(related)), False, related)
     evidence = select_evidence(question, ranked)
     citations = _citations(evidence)
     return Answer(question.original, lead_text(question, evidence, citations), True, citations)
@@ -260,19 +264,20 @@ def lead_text(question: Question, evidence: list[Candidate], citations: list[Cit
     return f"据{d1}的报道：{q1}。" + "".join(f"另据{d}的报道：{q}。" for d, q in rest)
 
 
-def not_found_text(question: Question, verdict: Verdict) -> str:
+def not_found_text(question: Question, verdict: Verdict, *, related: bool = True) -> str:
+    """Why nothing answers; `related`: closest passages follow as possibly related."""
     subject = verdict.subject.text if verdict.subject and not re.search(r"\d", verdict.subject.text) else None
     if question.english:
         why = {
             "subject": "The archive has no report about that subject.",
             "time": "The archive has no report on this from that time.",
         }.get(verdict.reason, "The archive does not say.")
-        return f"{why} The closest passages are listed below as possibly related, not as an answer."
+        return f"{why} The closest passages are listed below as possibly related, not as an answer." if related else why
     why = {
         "subject": f"资料中未找到关于{subject}的相关报道。" if subject else "资料中未找到关于该对象的相关报道。",
         "time": "资料中未找到该时间范围内的相关报道。",
     }.get(verdict.reason, "资料中未找到能回答这个问题的内容。")
-    return f"{why}以下是最接近的段落，可能相关，仅供参考。"
+    return f"{why}以下是最接近的段落，可能相关，仅供参考。" if related else why
 
 
 _NO_DATE = ArticleDate.unknown()

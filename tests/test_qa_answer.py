@@ -148,6 +148,12 @@ def test_since_until_bound_the_search(retriever):
     assert result.text.startswith("据2022-10-17的报道：“")
 
 
+def test_a_date_range_with_no_reports_says_so_and_lists_nothing(retriever):
+    result = answer("开发区有多少个重点项目开工了?", retriever=retriever, since=dt.date(2030, 1, 1))
+    assert (result.found, result.citations) == (False, [])
+    assert result.text == "资料中未找到该时间范围内的相关报道。"  # not "about 开发区", and no passages promised
+
+
 def test_json_shape(retriever):
     data = answer("开发区有多少个重点项目开工了?", retriever=retriever).to_json()
     assert set(data) == {"question", "answer", "found", "citations"}

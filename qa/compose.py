@@ -96,7 +96,9 @@ def answers(question: Question, c: Candidate, semantics: Semantics = Semantics()
         strict = STRICT_KIND_FIT.get(question.kind)
         return (strict is not None and c.kind_fit >= strict and c.coverage >= SEMANTIC_MIN_COVERAGE
                 and semantics.singles_out(c))
-    return c.cosine is not None and c.cosine >= MIN_COSINE_WITHOUT_TERMS
+    # no words to look for: an English question no dictionary covers may still be matched by
+    # meaning; a Chinese one ("那2022年呢?" with no earlier turn) names nothing to answer about
+    return question.english and c.cosine is not None and c.cosine >= MIN_COSINE_WITHOUT_TERMS
 
 
 def judge(question: Question, ranked: list[Candidate], *, filtered: bool = False) -> Verdict:

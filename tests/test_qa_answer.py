@@ -154,6 +154,12 @@ def test_a_date_range_with_no_reports_says_so_and_lists_nothing(retriever):
     assert result.text == "资料中未找到该时间范围内的相关报道。"  # not "about 开发区", and no passages promised
 
 
+def test_a_question_naming_nothing_is_not_answered(retriever):
+    # a follow-up with no earlier turn to take its subject from
+    result = answer("那2022年呢?", retriever=retriever)
+    assert not result.found and result.text.startswith("资料中未找到")
+
+
 def test_json_shape(retriever):
     data = answer("开发区有多少个重点项目开工了?", retriever=retriever).to_json()
     assert set(data) == {"question", "answer", "found", "citations"}

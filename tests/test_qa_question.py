@@ -138,3 +138,9 @@ def test_invalid_questions_raise_one_sentence(question):
     with pytest.raises(QuestionError) as error:
         validate(question)
     assert str(error.value).endswith(".") and str(error.value).count(". ") == 0
+
+
+def test_words_about_the_archive_or_the_asking_are_not_key_terms():
+    q = analyze("开发区最近一次报道的重点项目开工数量是多少?")
+    assert q.terms == ("开发", "开发区", "重点", "项目", "重点项目", "开工")
+    assert analyze("据报道开发区新建了多少座公厕?").focus == ("公厕",)

@@ -246,6 +246,12 @@ def _terms_in(question: Question, text: str) -> set[str]:
     return found
 
 
+#: said under a timeline when the question names no zone or body: nothing then shows that the
+#: reports measure one thing (总投资多少? may find two different projects)
+_MAYBE_DIFFERENT = {False: "这些报道可能指不同的对象，请核对各引文的标题。",
+                    True: " These reports may concern different things; check each citation's headline."}
+
+
 def lead_text(question: Question, evidence: list[Candidate], citations: list[Citation]) -> str:
     english = question.english
     statements = []
@@ -255,10 +261,11 @@ def lead_text(question: Question, evidence: list[Candidate], citations: list[Cit
     if len(evidence) > 1 and (question.kind == "how_many" or question.time.periods):
         latest_date, latest_id = statements[-1][0], citations[-1].id
         listed = "; ".join(f"{d}: {q}" for d, q in statements) if english else "；".join(f"{d}：{q}" for d, q in statements)
+        caution = "" if question.subjects or question.time.periods else _MAYBE_DIFFERENT[english]
         if english:
             return (f"The archive reports this at different dates (in date order): {listed}. "
-                    f"The latest is the {latest_date} report [{latest_id}].")
-        return f"资料在不同日期有报道（按日期排列）：{listed}。最新的是{latest_date}的报道[{latest_id}]。"
+                    f"The latest is the {latest_date} report [{latest_id}].{caution}")
+        return f"资料在不同日期有报道（按日期排列）：{listed}。最新的是{latest_date}的报道[{latest_id}]。{caution}"
     (d1, q1), rest = statements[0], statements[1:]
     if english:
         text = f"According to the report of {d1}: {q1}."

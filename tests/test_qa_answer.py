@@ -83,6 +83,14 @@ def test_how_many_gives_a_timeline_in_date_order_with_the_latest(retriever):
     assert "最新的是2022-10-17的报道[2]" in result.text
     assert result.text.index("2022-05-23") < result.text.index("2022-10-17")
     assert "004_c#001" not in {c.article_id for c in result.citations}  # another zone
+    assert "可能指不同的对象" not in result.text  # the zone is named: one quantity over time
+
+
+def test_a_timeline_for_a_question_naming_no_subject_warns_it_may_mix_things(retriever):
+    result = answer("有多少个重点项目开工了?", retriever=retriever)
+    _check_quotes(result)
+    assert len(result.citations) > 1 and "最新的是" in result.text
+    assert result.text.endswith("这些报道可能指不同的对象，请核对各引文的标题。")
 
 
 def test_a_question_about_one_zone_is_not_answered_from_another(retriever):

@@ -309,3 +309,39 @@ def test_serve_refuses_a_bad_origin_in_one_line(capsys):
     assert main(["serve", "--cors-origin", "news.example.org"]) == 1
     message = capsys.readouterr().err
     assert message.startswith("error: ") and "is not an origin" in message and message.count("\n") == 1
+
+
+# --- behind a reverse proxy ---------------------------------------------------------------------
+
+
+def test_behind_a_proxy_prefix_the_routes_and_checks_see_their_own_paths():
+    # uvicorn --root-path puts the prefix in front of every path, as TestClient(root_path=) does
+    app = make_client(root_path="/newsqa").app
+    client = TestClient(app, root_path="/newsqa", raise_server_exceptions=False)
+    assert client.post("/newsqa/api/v1/ask", json={"question": "q"}).status_code == 200
+    assert client.delete("/newsqa/api/v1/ask").status_code == 405  # still read-only elsewhere
+    assert client.get("/newsqa/config").json()["root"].endswith("/newsqa")  # the page links under it
+    assert "/newsqa/openapi.json" in client.get("/newsqa/docs").text
+
+
+def test_root_path_from_env_and_option():
+    assert from_env(env={"NEWSQA_ROOT_PATH": "/tools/newsqa/"}).root_path == "/tools/newsqa"
+    assert from_env(env={"NEWSQA_ROOT_PATH": "/a"}, root_path="/b").root_path == "/b"
+    assert from_env(env={}, root_path="/").root_path == "" and from_env(env={}).root_path == ""
+    for bad in ("newsqa", "/a b", "/../etc", "https://x.org/newsqa"):
+        with pytest.raises(ConfigError, match="is not a path prefix"):
+            from_env(env={}, root_path=bad)
+
+
+def test_serve_passes_the_root_path_to_the_server(monkeypatch, capsys):
+    import uvicorn
+
+    from ui import cli_serve
+    from ui.cli import main
+
+    served = {}
+    monkeypatch.setattr(cli_serve, "load", lambda index_dir, concurrency: NewsService(retriever=OneHitRetriever(), answer_fn=RecordingAnswerer(), concurrency=concurrency))
+    monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
+    assert main(["serve", "--root-path", "/newsqa/"]) == 0
+    assert served["root_path"] == "/newsqa"
+    assert "http://127.0.0.1:7860/newsqa/" in capsys.readouterr().err

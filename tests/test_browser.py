@@ -204,3 +204,20 @@ def test_widget_cannot_be_framed_by_an_unlisted_site(browser, service):
         assert refused, [f.url for f in page.frames]
         assert page.frame_locator("iframe.newsqa-widget-frame").locator("#question").count() == 0
         page.close()
+
+
+# --- behind a reverse proxy ------------------------------------------------------------------
+
+
+def test_chat_works_behind_a_proxy_that_serves_it_under_a_prefix(browser, service):
+    from web_fixtures import prefix_proxy
+
+    app = create_app(service=service, config=ServerConfig(root_path="/newsqa"))
+    with serving(app, root_path="/newsqa") as upstream, serving(prefix_proxy(upstream, "/newsqa")) as proxy:
+        page = new_page(browser)
+        page.goto(proxy + "/newsqa/")
+        chat(page, QUESTION)
+        quote = page.locator("#newsqa-chat blockquote").first
+        expect(quote).to_be_visible(timeout=WAIT_MS)
+        assert DATE.search(quote.inner_text())
+        page.close()

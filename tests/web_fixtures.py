@@ -84,12 +84,12 @@ def free_port(host: str = "127.0.0.1") -> int:
 
 
 @contextmanager
-def serving(app, *, host: str = "127.0.0.1", port: int | None = None):
+def serving(app, *, host: str = "127.0.0.1", port: int | None = None, root_path: str = ""):
     """Run an ASGI app with uvicorn in a thread; yields its base URL."""
     import uvicorn
 
     port = port or free_port(host)
-    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host=host, port=port, log_level="warning", root_path=root_path))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -138,3 +138,36 @@ def launch_chromium(playwright):
             "(the browser tests must run in CI)."
         )
     return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def prefix_proxy(upstream: str, prefix: str):
+    """An ASGI reverse proxy serving `upstream` under `prefix`, stripping it as nginx's
+    `location /prefix/ { proxy_pass http://upstream/; proxy_set_header Host $host; }` would;
+    responses are streamed, so the chat's event stream passes through."""
+    import httpx
+    from starlette.responses import PlainTextResponse, StreamingResponse
+
+    client = httpx.AsyncClient(base_url=upstream, timeout=None)
+    passed_back = {"content-length", "transfer-encoding", "connection", "content-encoding"}
+
+    async def app(scope, receive, send):
+        if scope["type"] != "http":
+            return
+        if not (scope["path"] + "/").startswith(prefix + "/"):
+            await PlainTextResponse("not under the prefix", status_code=404)(scope, receive, send)
+            return
+        body, more = b"", True
+        while more:
+            message = await receive()
+            body, more = body + message.get("body", b""), message.get("more_body", False)
+        url = scope["path"][len(prefix):] or "/"
+        if scope["query_string"]:
+            url += "?" + scope["query_string"].decode()
+        headers = [(k.decode(), v.decode()) for k, v in scope["headers"] if k != b"content-length"]
+        response = await client.send(client.build_request(scope["method"], url, headers=headers, content=body), stream=True)
+        headers_back = {k: v for k, v in response.headers.items() if k.lower() not in passed_back}
+        await StreamingResponse(response.aiter_bytes(), status_code=response.status_code, headers=headers_back)(
+            scope, receive, send
+        )
+
+    return app

@@ -76,7 +76,11 @@ def create_app(*, service: NewsService, config: ServerConfig) -> FastAPI:
     app.add_middleware(SecurityHeaders, ancestors=frame_ancestors(config.frame_ancestors))
     demo = build_chat(service, config)
     # mounted last: the mount at "/" catches every path the routes above did not claim
-    return gr.mount_gradio_app(app, demo, path="/", css=CSS, ssr_mode=False, footer_links=["api"])
+    # behind a reverse proxy that serves the app under a prefix, the page must name that prefix in
+    # its own links; the API, widget and embed use relative URLs and need nothing
+    return gr.mount_gradio_app(
+        app, demo, path="/", css=CSS, ssr_mode=False, footer_links=["api"], root_path=config.root_path or None
+    )
 
 
 def add_widget_routes(app: FastAPI, config: ServerConfig) -> None:

@@ -33,6 +33,10 @@ def serve(
     chat_sessions: Annotated[
         int, typer.Option(min=10, help="Chat sessions kept in memory; the least recently used go first.")
     ] = 500,
+    root_path: Annotated[
+        str | None,
+        typer.Option(help="Path prefix a reverse proxy serves the app under, e.g. /newsqa (or NEWSQA_ROOT_PATH)."),
+    ] = None,
 ) -> None:
     """Serve the chat page at /, the HTTP API at /api/v1 and the site widget at /widget.js."""
     # heavy imports here so the other commands start fast
@@ -53,10 +57,14 @@ def serve(
         examples=load_examples(examples) if examples else None,
         concurrency=concurrency,
         chat_sessions=chat_sessions,
+        root_path=root_path,
     )
     service = load(config.index_dir, concurrency=config.concurrency)
-    typer.echo(f"NewsQA: chat at http://{host}:{port}/ · API docs at http://{host}:{port}/docs", err=True)
-    uvicorn.run(create_app(service=service, config=config), host=host, port=port, log_level="info")
+    base = f"http://{host}:{port}{config.root_path}"
+    typer.echo(f"NewsQA: chat at {base}/ · API docs at {base}/docs", err=True)
+    uvicorn.run(
+        create_app(service=service, config=config), host=host, port=port, log_level="info", root_path=config.root_path
+    )
 
 
 def load(index_dir: Path | None, *, concurrency: int):

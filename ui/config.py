@@ -52,6 +52,8 @@ class ServerConfig:
     #: grow by ~400 MB
     chat_sessions: int = 500
     examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
+    #: the path a reverse proxy serves the app under ("/newsqa"), prefix stripped; "" = the root
+    root_path: str = ""
 
 
 def load_examples(path: Path) -> tuple[str, ...]:
@@ -79,6 +81,19 @@ def check_origins(origins: tuple[str, ...], *, setting: str, allow_any: bool) ->
     return cleaned
 
 
+_ROOT_PATH = re.compile(r"(?:/[A-Za-z0-9._~-]+)+")
+
+
+def check_root_path(value: str | None) -> str | None:
+    """A proxy's path prefix such as /newsqa or /tools/newsqa (a trailing slash is dropped)."""
+    if value is None or value.strip() in ("", "/"):
+        return None if value is None else ""
+    cleaned = value.strip().rstrip("/")
+    if not _ROOT_PATH.fullmatch(cleaned) or any(part in (".", "..") for part in cleaned.split("/")):
+        raise ConfigError(f"NEWSQA_ROOT_PATH/--root-path {value!r} is not a path prefix like /newsqa.")
+    return cleaned
+
+
 def from_env(*, env: dict[str, str] | None = None, **overrides) -> ServerConfig:
     """The configuration from the environment, with explicit (non-empty) overrides on top.
 
@@ -95,4 +110,8 @@ def from_env(*, env: dict[str, str] | None = None, **overrides) -> ServerConfig:
             frames, setting="NEWSQA_FRAME_ANCESTORS/--frame-ancestor", allow_any=True
         ),
     )
+    root = check_root_path(overrides.pop("root_path", None))
+    if root is None:
+        root = check_root_path(env.get("NEWSQA_ROOT_PATH")) or ""
+    config = replace(config, root_path=root)
     return replace(config, **{k: v for k, v in overrides.items() if v is not None})

@@ -19,6 +19,15 @@ def frame_ancestors(origins: tuple[str, ...]) -> str:
     return " ".join(("'self'", *origins))
 
 
+
+def route_path(scope: Scope) -> str:
+    """The path the app's routes see: behind a proxy prefix (--root-path /newsqa) the server
+    receives /newsqa/api/v1/ask, and the routes, like these checks, match /api/v1/ask."""
+    path, root = scope["path"], scope.get("root_path", "")
+    if root and path.startswith(root) and path[len(root) : len(root) + 1] in ("", "/"):
+        return path[len(root) :] or "/"
+    return path
+
 class BodySizeLimit:
     """Answer 413 to a request under `prefix` whose body is larger than `max_bytes`.
 
@@ -30,7 +39,7 @@ class BodySizeLimit:
         self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or not scope["path"].startswith(self.prefix):
+        if scope["type"] != "http" or not route_path(scope).startswith(self.prefix):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")
@@ -111,7 +120,7 @@ class OnlyUnder:
         self.wrapped = middleware(app, **options)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        inside = scope["type"] == "http" and scope["path"].startswith(self.prefix)
+        inside = scope["type"] == "http" and route_path(scope).startswith(self.prefix)
         await (self.wrapped if inside else self.app)(scope, receive, send)
 
 
@@ -132,7 +141,7 @@ class ReadOnlyExcept:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope["method"] in READ_METHODS or (
-            scope["method"] == "POST" and scope["path"] in self.post_paths
+            scope["method"] == "POST" and route_path(scope) in self.post_paths
         ):
             await self.app(scope, receive, send)
             return
@@ -164,7 +173,7 @@ class NoCrossOrigin:
         self.app, self.open_prefix = app, open_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or (self.open_prefix and scope["path"].startswith(self.open_prefix)):
+        if scope["type"] != "http" or (self.open_prefix and route_path(scope).startswith(self.open_prefix)):
             await self.app(scope, receive, send)
             return
 

@@ -122,6 +122,17 @@ def parse_iso_date(value: object) -> ArticleDate | None:
     return _article_date(year, month, day, source="sidecar")
 
 
+def labelled_date(value: str, *, source: str) -> ArticleDate | None:
+    """The date an export's label gives ("日期：2022-11-08", "date: 2022年11月8日 10:30",
+    "date: 2022-11"), at the precision written; None when the value holds no date with a year."""
+    for mention in find_dates(value):
+        if mention.year is not None:
+            return _article_date(mention.year, mention.month, mention.day, source=source)
+    words = value.split()
+    iso = parse_iso_date(words[0]) if words else None
+    return ArticleDate(iso.value, iso.precision, source) if iso else None
+
+
 def resolve_page_date(page: Page, *, sidecar: dict | None = None) -> ArticleDate:
     """The page's date from the best evidence; `sidecar` is the page's manifest entry, if any."""
     from_sidecar = parse_iso_date((sidecar or {}).get("date"))

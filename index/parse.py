@@ -23,7 +23,8 @@ from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
 
-from index.dates import find_dates, is_page_furniture_date, resolve_article_date, resolve_page_date
+from index.dates import find_dates, is_page_furniture_date, labelled_date, resolve_article_date, resolve_page_date
+from index.metadata import Record, front_matter, records
 from index.reader import Page, load_sidecar, read_page
 from index.records import Article, ArticleDate
 
@@ -131,16 +132,59 @@ def parse_file(path: Path, *, sidecar: dict | None = None) -> list[Article]:
 
 
 def split_page(page: Page, *, page_date: ArticleDate) -> list[Article]:
-    """The articles of `page`, in page order; ids `<file stem>#001`, `#002`, …"""
+    """The articles of `page`, in page order; ids `<file stem>#001`, `#002`, …
+
+    An export's labelled records (标题：… 日期：… then the text) and Markdown front matter are
+    read as such (index/metadata.py); anything else is split as a printed page.
+    """
+    meta, start = front_matter(page.text)
+    if meta.get("date") and page_date.source != "sidecar":  # the archive owner's sidecar still wins
+        page_date = labelled_date(meta["date"], source="front-matter") or page_date
+    found = [Record(meta, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
     lines = _scan(page.text)
-    plans = _plan_articles(lines)
     stem = Path(page.source).stem
-    articles = []
-    for plan in plans:
-        article = _build(page, lines, plan, page_date=page_date, article_id=f"{stem}#{len(articles) + 1:03d}")
+    articles: list[Article] = []
+
+    def add(article: Article | None) -> None:
         if article is not None:
-            articles.append(article)
+            articles.append(replace(article, id=f"{stem}#{len(articles) + 1:03d}"))
+
+    # a printed page, or what precedes an export's first record
+    first_record = _record_start(page.text, found[0]) if found else len(page.text)
+    printed = [line for line in lines if start <= line.start < first_record]
+    for plan in _plan_articles(printed) if printed else []:
+        add(_build(page, printed, plan, page_date=page_date, article_id=""))
+    for record in found:
+        add(_record_article(page, lines, record, page_date=page_date))
     return articles
+
+
+def _record_start(text: str, record: Record) -> int:
+    """Where a record's title line starts (records() gives where its text starts)."""
+    title_at = text.rfind(record.fields["title"], 0, record.body_start)
+    return text.rfind("\n", 0, max(title_at, 0)) + 1
+
+
+def _record_article(page: Page, lines: list[_Line], record: Record, *, page_date: ArticleDate) -> Article | None:
+    """A labelled record as an article: its fields give title, kicker, byline and date; its text
+    is the page's lines between the labels and the next record, breaks repaired as on a page."""
+    body = []
+    for line in lines:
+        if line.end <= record.body_start or line.start >= record.end:
+            continue
+        if line.start < record.body_start:  # "正文：" with the text's first words after it
+            text = page.text[record.body_start : line.end].strip()
+            kind, md, label = _classify(text)
+            line = replace(line, start=line.end - len(text), text=text, kind=kind, md=md, label=label)
+        body.append(line)
+    if not body:
+        return None
+    fields = record.fields
+    date = labelled_date(fields["date"], source="metadata") if fields.get("date") else None
+    title = fields["title"] + (f"——{fields['subtitle'].lstrip('—')}" if fields.get("subtitle") else "")
+    plan = _Plan(first=0, text_first=0, title=title, kicker=fields.get("kicker") or None,
+                 byline=fields.get("byline") or None, last=len(body) - 1)
+    return _build(page, body, plan, page_date=date or page_date, article_id="")
 
 
 # --- lines -------------------------------------------------------------------------------------

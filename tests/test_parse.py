@@ -239,6 +239,7 @@ _PIECES = st.sampled_from(
         "今日评论", "李清华", "——", "。", "，", "、", "“", "”", "(", ")", "5月23日", "2022年10月17日 星期一",
         "责任编辑：刘猛", "开发区", "项目建设", "督导组要求企业必须严", "格履行", "②7", "\r", "\t", "12月30日",
         "二〇二一年六月八日", "十二月三十日", "施工忙。 记者 乙 摄", "（记者 乙 摄）",
+        "标题：", "日期：2022-11-08", "正文：", "---\n", "title: 甲\n", "【标题】乙",
     ]
 )  # fmt: skip
 _TEXT = st.lists(st.one_of(_PIECES, st.text(max_size=12)), max_size=40).map("".join)
@@ -339,3 +340,40 @@ def test_a_bracketed_credit_alone_is_a_byline():
     # a bracket inside prose is not a byline
     [prose] = split_page(_page("标题一\n\n本报讯 会议召开。\n（记者 王五）\n"), page_date=october)
     assert prose.byline == "本报讯"
+
+
+# --- exports: labelled records and front matter -------------------------------------------------
+
+
+def test_labelled_records_are_articles_with_their_fields():
+    text = (
+        "标题：开发区召开安全生产工作会议\n作者：记者 刘洋\n日期：2022-11-08\n来源：周口日报\n\n"
+        "11月7日下午，开发区召开安全生产工作会议。\n截至目前，已排查整改隐患136处。\n\n"
+        "【标题】示范区新增就业岗位\n【日期】2023年2月\n正文：今年以来，示范区新增就业岗位3000个。\n"
+    )
+    first, second = split_page(_page(text), page_date=ArticleDate.unknown())
+    assert (first.id, first.title, first.byline) == ("t#001", "开发区召开安全生产工作会议", "记者 刘洋")
+    assert (first.date.iso(), first.date.source) == ("2022-11-07", "dateline+metadata")  # dateline in the labelled year
+    assert first.text == "11月7日下午，开发区召开安全生产工作会议。\n截至目前，已排查整改隐患136处。"
+    assert (second.title, second.date.iso(), second.date.source) == ("示范区新增就业岗位", "2023-02", "metadata")
+    assert second.text == "今年以来，示范区新增就业岗位3000个。"  # "正文：" is a label, not text
+    for article in (first, second):
+        assert text[article.page_start : article.page_end] == article.text
+
+
+def test_front_matter_with_a_title_makes_one_article_and_without_one_dates_the_page():
+    titled = "---\ntitle: 示范区新增就业岗位3000个\ndate: 2023-02-14\n---\n\n本报讯（记者 孙丽）2月13日，新增就业岗位3000个。\n"
+    [article] = split_page(_page(titled), page_date=ArticleDate.unknown())
+    assert (article.title, article.byline, article.date.iso()) == ("示范区新增就业岗位3000个", "本报讯（记者 孙丽）", "2023-02-13")
+    dated = "---\ndate: 2022-10-17\n---\n\n标题一\n\n本报讯（记者 甲）会议召开。\n\n标题二\n\n本报讯（记者 乙）活动举行。\n"
+    one, two = split_page(_page(dated), page_date=ArticleDate.unknown())
+    assert (one.title, two.title) == ("标题一", "标题二")
+    assert (one.date.iso(), one.date.source) == ("2022-10-17", "front-matter")
+    sidecar = ArticleDate(dt.date(2022, 10, 16), Precision.DAY, "sidecar")
+    assert split_page(_page(dated), page_date=sidecar)[0].date == sidecar  # the owner's sidecar still wins
+
+
+def test_a_label_inside_a_story_does_not_make_it_an_export():
+    text = "标题一\n\n本报讯（记者 甲）会议指出：要压实责任。\n来源：会议纪要。\n"
+    [article] = split_page(_page(text), page_date=ArticleDate.unknown())
+    assert article.title == "标题一" and article.text.endswith("来源：会议纪要。")

@@ -62,6 +62,13 @@ def test_quantities_allow_spaces_and_approximations_and_skip_years():
     ]
 
 
+def test_common_measure_words_count_and_their_question_asks_for_them():
+    text = "已排查整改隐患136处，新增病例3例，发生事故2起，装机容量50万千瓦。"
+    assert [(q.value, q.unit) for q in find_quantities(text)] == [(136.0, "处"), (3.0, "例"), (2.0, "起"), (50.0, "万千瓦")]
+    assert asked_units("已排查整改隐患多少处?") == (frozenset({"处"}), frozenset({"count"}))
+    assert find_quantities("8月1日起，每周三开放") == []  # a date and a weekday are not counts
+
+
 def test_unit_fit_prefers_the_asked_unit_then_its_family():
     one, family, other = find_quantities("20个、5项、124亿元")
     units, families = frozenset({"个"}), frozenset({"count"})

@@ -88,6 +88,14 @@ def chat(page, question: str) -> None:
     box.press("Enter")
 
 
+def ask_and_see_a_dated_quote(page, url: str) -> None:
+    page.goto(url)
+    chat(page, QUESTION)
+    quote = page.locator("#newsqa-chat blockquote").first
+    expect(quote).to_be_visible(timeout=WAIT_MS)
+    assert DATE.search(quote.inner_text())
+
+
 def assert_inert(page) -> None:
     assert page.evaluate("typeof window.__pwned") == "undefined"
     assert page.locator("img[src='x'], a[href^='javascript']").count() == 0
@@ -99,11 +107,7 @@ def assert_inert(page) -> None:
 def test_chat_answers_with_dated_quote(browser, site):
     server_url, _ = site
     page = new_page(browser)
-    page.goto(server_url + "/")
-    chat(page, QUESTION)
-    quote = page.locator("#newsqa-chat blockquote").first
-    expect(quote).to_be_visible(timeout=WAIT_MS)
-    assert DATE.search(quote.inner_text())
+    ask_and_see_a_dated_quote(page, server_url + "/")
     expect(page.locator("#newsqa-chat mark").first).to_be_visible()
     expect(page.locator("#newsqa-sources li").first).to_be_visible()
     shot(page, "chat-desktop.png")
@@ -215,9 +219,5 @@ def test_chat_works_behind_a_proxy_that_serves_it_under_a_prefix(browser, servic
     app = create_app(service=service, config=ServerConfig(root_path="/newsqa"))
     with serving(app, root_path="/newsqa") as upstream, serving(prefix_proxy(upstream, "/newsqa")) as proxy:
         page = new_page(browser)
-        page.goto(proxy + "/newsqa/")
-        chat(page, QUESTION)
-        quote = page.locator("#newsqa-chat blockquote").first
-        expect(quote).to_be_visible(timeout=WAIT_MS)
-        assert DATE.search(quote.inner_text())
+        ask_and_see_a_dated_quote(page, proxy + "/newsqa/")
         page.close()

@@ -45,6 +45,8 @@ COARSE_DATE_COVERAGE = 0.75
 MIN_PERIOD_COVERAGE = 0.3
 #: other candidates join the answer when they score this close to the best one
 NEAR_BEST = 0.8
+#: how much less of the key terms a second report (from another article) may hold than the first
+SECOND_COVERAGE_SLACK = 0.1
 #: reports of the same count at other dates join a how-many answer when this close
 TIMELINE_NEAR = 0.65
 MAX_TIMELINE = 4
@@ -154,7 +156,10 @@ def select_evidence(question: Question, ranked: list[Candidate]) -> list[Candida
         if len(timeline) > 1:
             return timeline
         return [best]
-    second = next((c for c in close if c is not best and c.article_id != best.article_id), None)
+    # a second report joins only when it holds the question's words as fully as the first: one
+    # that merely shares some (another meeting on another day) is a different event
+    second = next((c for c in close if c is not best and c.article_id != best.article_id
+                   and c.coverage >= best.coverage - SECOND_COVERAGE_SLACK), None)
     return [best, second] if second else [best]
 
 

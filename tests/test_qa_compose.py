@@ -35,6 +35,16 @@ def test_one_report_per_date_and_weak_ones_left_out():
     assert select_evidence(q, [best, same_day, weak]) == [best]
 
 
+def test_a_second_report_joins_only_when_it_holds_the_question_as_fully():
+    q = analyze("示范区党工委扩大会议是哪天召开的?")
+    best = _candidate("3月25日,示范区党工委召开扩大会议。", dt.date(2022, 3, 25), score=0.72, coverage=1.0)
+    other_meeting = _candidate("3月23日下午,示范区召开疫情防控专题会议。", dt.date(2022, 3, 23), article="b#001",
+                               score=0.6, coverage=0.67)
+    assert select_evidence(q, [best, other_meeting]) == [best]
+    retold = _candidate("25日召开的党工委扩大会议要求……", dt.date(2022, 3, 26), article="c#001", score=0.6, coverage=0.95)
+    assert select_evidence(q, [best, retold]) == [best, retold]
+
+
 def test_latest_question_leads_with_the_newest_close_report():
     q = analyze("最新一期报道中开发区党委书记是谁?")
     old = _candidate("党委书记王文峰主持会议。", dt.date(2019, 12, 19), score=0.9)

@@ -38,7 +38,10 @@ _EN_UNIT_WORDS = {"people": "people", "persons": "people", "workers": "people", 
                   "money": "money", "invest": "money", "investment": "money", "revenue": "money",
                   "tax": "money", "percent": "percent", "percentage": "percent", "rate": "percent",
                   "square": "area", "area": "area", "projects": "count", "companies": "count",
-                  "enterprises": "count", "households": "count", "vehicles": "count"}
+                  "enterprises": "count", "households": "count", "vehicles": "count",
+                  "days": "time", "hours": "time", "months": "time", "weeks": "time", "years": "time",
+                  "kilometers": "length", "kilometres": "length", "meters": "length", "metres": "length",
+                  "tons": "weight", "tonnes": "weight", "hectares": "area", "mu": "area"}
 # Question words, particles and verbs of asking: they carry no content to look for.
 _NON_TERMS = frozenset(
     "多少 几 什么 哪 哪里 哪儿 哪个 哪些 哪家 哪位 谁 何时 何地 什么时候 时候 多大 多久 怎么 怎样 如何 是否 "

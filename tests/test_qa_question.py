@@ -44,6 +44,8 @@ def test_question_kind(question, kind):
         ("开工率是多少?", set(), {"percent"}),
         ("实验室面积多少?", set(), {"area"}),
         ("How much tax was collected?", set(), {"money"}),
+        ("How many days in advance must people report?", set(), {"time"}),
+        ("How many kilometers long is the river project?", set(), {"length"}),
     ],
 )
 def test_asked_units(question, units, families):

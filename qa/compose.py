@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 
 from index.records import ArticleDate
+from qa import romanized
 from qa.entities import Subject
 from qa.evidence import Candidate, clause_spans, normalized
 from qa.question import Question
@@ -246,6 +247,7 @@ def _terms_in(question: Question, text: str) -> set[str]:
     norm = normalized(text)
     found = {t for t in question.terms if t in norm}
     found.update(group[0] for group in question.alternatives if any(t in norm for t in group))
+    found.update(spellings[0] for spellings in question.names if romanized.holds(text, spellings))
     if question.time.constrains and question.time.fits(_NO_DATE, text):
         found.add("\0time")
     return found

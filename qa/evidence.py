@@ -19,6 +19,7 @@ from index.chunking import split_sentences
 from index.interfaces import Encoder
 from index.normalize import fold, to_simplified
 from index.records import ArticleDate, Hit
+from qa import romanized
 from qa.entities import date_spans, name_spans, person_spans, place_spans, role_spans
 from qa.quantities import Quantity, find_quantities, fit
 from qa.question import ORDINAL, Question
@@ -147,6 +148,8 @@ def _score_cheap(question: Question, c: Candidate, context: str) -> None:
     units = [s for s in question.subjects if s.kind == "unit"]
     # a question naming two units compares them (示范区和开发区分别…): either one will do
     c.subject_ok = (any if len(units) > 1 else all)(s.mentioned_in(context) for s in units)
+    # a person or place named in pinyin must be in the article: another's meeting is no answer
+    c.subject_ok = c.subject_ok and all(romanized.holds(context, spellings) for spellings in question.names)
     entities_ok = all(s.mentioned_in(context) for s in question.subjects if s.kind == "entity")
     c.coverage = term_coverage(question, c.text, c.title)
     c.quantities = find_quantities(c.text)
@@ -172,6 +175,10 @@ def _final(c: Candidate) -> float:
     return score if c.subject_ok else score * 0.1
 
 
+#: the weight of a pinyin name among the key terms (a four-character term weighs 4)
+NAME_WEIGHT = 4
+
+
 def term_coverage(question: Question, sentence: str, title: str) -> float:
     """Share of the question's key terms (weighted by length) found in the sentence; a term found
     only in the headline counts half. Terms naming the question's subjects are left out: they
@@ -180,7 +187,7 @@ def term_coverage(question: Question, sentence: str, title: str) -> float:
     subject_words = [v for s in question.subjects for v in s.variants]
     terms = [(t,) for t in question.terms if not any(t in w for w in subject_words)]
     terms += [g for g in question.alternatives if not any(t in w for t in g for w in subject_words)]
-    if not terms:
+    if not terms and not question.names:
         return 0.0  # nothing asked beyond the subject: no sentence can be told to answer
     text, head = normalized(sentence), normalized(title)
     total = found = 0.0
@@ -191,6 +198,12 @@ def term_coverage(question: Question, sentence: str, title: str) -> float:
             found += weight
         elif any(t in head for t in group):
             found += weight / 2
+    for spellings in question.names:  # a name in pinyin, held by characters that read so
+        total += NAME_WEIGHT
+        if romanized.holds(sentence, spellings):
+            found += NAME_WEIGHT
+        elif romanized.holds(title, spellings):
+            found += NAME_WEIGHT / 2
     return found / total
 
 
@@ -320,6 +333,10 @@ def _term_positions(question: Question, text: str) -> list[int]:
     for term in (*question.terms, *(t for group in question.alternatives for t in group)):
         for m in re.finditer(re.escape(term), haystack):
             positions.append(m.start())
+    for spellings in question.names:
+        named = romanized.span(text, spellings)
+        if named is not None:
+            positions.append(named[0])
     return positions
 
 

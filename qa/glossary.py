@@ -129,7 +129,7 @@ GLOSSARY: dict[str, tuple[str, ...]] = {
 }
 
 _PHRASES = sorted(GLOSSARY, key=len, reverse=True)
-_PATTERN = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.I)
+PATTERN = re.compile(r"\b(" + "|".join(re.escape(p) for p in _PHRASES) + r")\b", re.I)
 
 
 def is_english(text: str) -> bool:
@@ -141,13 +141,13 @@ def is_english(text: str) -> bool:
 
 def other_words(text: str) -> list[list[str]]:
     """The English words of `text` outside glossary phrases, as runs between those phrases."""
-    return [re.findall(r"[a-z][a-z'-]*", part.lower()) for part in _PATTERN.split(text)[::2]]
+    return [re.findall(r"[a-z][a-z'-]*", part.lower()) for part in PATTERN.split(text)[::2]]
 
 
 def translate_terms(text: str) -> list[str]:
     """Chinese key terms for the glossary phrases in an English question (longest match first)."""
     terms: list[str] = []
-    for m in _PATTERN.finditer(text):
+    for m in PATTERN.finditer(text):
         for term in GLOSSARY[m.group(1).lower()]:
             if term not in terms:
                 terms.append(term)

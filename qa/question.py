@@ -10,7 +10,9 @@ from index.normalize import fold, to_simplified
 from index.tokenize import tokenize
 from qa.entities import Subject, find_subjects, is_noun
 from qa.errors import QuestionError
+from qa.glossary import PATTERN as GLOSSARY_PATTERN
 from qa.glossary import is_english, other_words, translate_terms
+from qa.romanized import names_in
 from qa.quantities import NOUN_FAMILIES, UNIT_FAMILIES, unit_family
 from qa.timeframe import TimeFrame, parse_timeframe
 
@@ -102,6 +104,9 @@ class Question:
     #: for English words the glossary does not know, the dictionary's Chinese alternatives: a
     #: sentence holding any one of a group holds that word
     alternatives: tuple[tuple[str, ...], ...] = field(default=())
+    #: Chinese names an English question writes in pinyin ("Song Li"), as their spellings
+    #: ("songli", "lisong"); a sentence holds one when its characters read so (qa/romanized.py)
+    names: tuple[tuple[str, ...], ...] = field(default=())
 
     @property
     def search_text(self) -> str:
@@ -112,7 +117,7 @@ class Question:
     @property
     def has_terms(self) -> bool:
         """Whether the question names anything to look for beyond its subjects' names."""
-        return bool(self.terms or self.alternatives)
+        return bool(self.terms or self.alternatives or self.names)
 
 
 def validate(question: str) -> str:
@@ -132,6 +137,7 @@ def analyze(question: str) -> Question:
     english = is_english(text)
     extra = tuple(translate_terms(text)) if english else ()
     alternatives = _alternatives(text) if english and not extra else ()
+    names = names_in(question, skip=GLOSSARY_PATTERN.pattern) if english else ()
     kind = question_kind(text)
     units, families = asked_units(text) if kind == "how_many" else (frozenset(), frozenset())
     time = parse_timeframe(text)
@@ -147,7 +153,7 @@ def analyze(question: str) -> Question:
         ordinals=ordinals, ordinal_unit=asked,
         granularity=date_granularity(text) if kind == "when" else "",
         asks_author=bool(_AUTHOR_ASKED.search(text)), titles=tuple(_NAMED_TITLE.findall(text)),
-        alternatives=alternatives,
+        alternatives=alternatives, names=names,
     )
 
 

@@ -150,6 +150,13 @@ def test_english_question_gets_an_english_lead_and_chinese_quotes(retriever):
     assert "The latest is the 2022-10-17 report [2]." in result.text
 
 
+def test_a_name_in_pinyin_must_be_in_the_cited_article(retriever):
+    result = answer("When did Song Li inspect the key projects?", retriever=retriever)
+    assert result.found and result.citations[0].article_id == "004_c#001"
+    # no article names Zhang Xiaoming: another official's meeting is no answer
+    assert not answer("When did Zhang Xiaoming chair a meeting?", retriever=retriever).found
+
+
 def test_since_until_bound_the_search(retriever):
     result = answer("开发区有多少个重点项目开工了?", retriever=retriever, since=dt.date(2022, 6, 1))
     assert [c.date.iso() for c in result.citations] == ["2022-10-17"]

@@ -50,6 +50,7 @@ class Record:
     fields: dict[str, str] = field(default_factory=dict)
     body_start: int = 0
     end: int = 0
+    labelled_body: bool = False  # the text was introduced by "正文：" or the like
 
 
 def labelled(line: str) -> tuple[str, str, int] | None:
@@ -97,7 +98,7 @@ def records(text: str, *, start: int = 0) -> list[Record]:
         elif current is not None and in_header and raw.strip():
             if entry is not None and entry[0] != "title":
                 if entry[0] == "body":  # "正文：" alone, or with the text's first words after it
-                    in_header = False
+                    in_header, current.labelled_body = False, True
                     current.body_start = offset + entry[2] if entry[1] else line_end
                 else:
                     current.fields.setdefault(entry[0], entry[1])
@@ -105,4 +106,10 @@ def records(text: str, *, start: int = 0) -> list[Record]:
             else:
                 in_header = False  # the text begins
         offset = line_end + 1
+    # a lone "题目：…" inside a printed story is not an export: a single record must carry another
+    # label (作者, 日期, 正文 …) or open the file
+    if len(found) == 1 and len(found[0].fields) == 1 and not found[0].labelled_body:
+        before_title = text[start : text.rfind("\n", 0, found[0].body_start) + 1]
+        if before_title.strip():
+            return []
     return found

@@ -377,3 +377,6 @@ def test_a_label_inside_a_story_does_not_make_it_an_export():
     text = "标题一\n\n本报讯（记者 甲）会议指出：要压实责任。\n来源：会议纪要。\n"
     [article] = split_page(_page(text), page_date=ArticleDate.unknown())
     assert article.title == "标题一" and article.text.endswith("来源：会议纪要。")
+    essay = "标题一\n\n本报讯（记者 甲）征文比赛揭晓。\n题目：我的家乡\n获奖作品共20篇。\n"
+    [article] = split_page(_page(essay), page_date=ArticleDate.unknown())
+    assert article.title == "标题一" and "征文比赛揭晓。\n题目：我的家乡" in article.text  # one story, as printed

@@ -44,10 +44,11 @@ _FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n(?P<block>.*?)\n---[ \t]*(?:\n|
 
 @dataclass
 class Record:
-    """One labelled article: its fields, and where its text lies in the page (`body_start`,
-    `end`: offsets; the text is the page's lines in between)."""
+    """One labelled article: its fields, where its title line starts (`start`) and where its text
+    lies in the page (`body_start`, `end`: offsets; the text is the page's lines in between)."""
 
     fields: dict[str, str] = field(default_factory=dict)
+    start: int = 0
     body_start: int = 0
     end: int = 0
     labelled_body: bool = False  # the text was introduced by "正文：" or the like
@@ -92,7 +93,7 @@ def records(text: str, *, start: int = 0) -> list[Record]:
         if entry is not None and entry[0] == "title" and entry[1]:
             if current is not None:
                 current.end = offset
-            current = Record({"title": entry[1]}, body_start=line_end, end=len(text))
+            current = Record({"title": entry[1]}, start=offset, body_start=line_end, end=len(text))
             found.append(current)
             in_header = True
         elif current is not None and in_header and raw.strip():
@@ -109,7 +110,6 @@ def records(text: str, *, start: int = 0) -> list[Record]:
     # a lone "题目：…" inside a printed story is not an export: a single record must carry another
     # label (作者, 日期, 正文 …) or open the file
     if len(found) == 1 and len(found[0].fields) == 1 and not found[0].labelled_body:
-        before_title = text[start : text.rfind("\n", 0, found[0].body_start) + 1]
-        if before_title.strip():
+        if text[start : found[0].start].strip():
             return []
     return found

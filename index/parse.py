@@ -140,7 +140,7 @@ def split_page(page: Page, *, page_date: ArticleDate) -> list[Article]:
     meta, start = front_matter(page.text)
     if meta.get("date") and page_date.source != "sidecar":  # the archive owner's sidecar still wins
         page_date = labelled_date(meta["date"], source="front-matter") or page_date
-    found = [Record(meta, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
+    found = [Record(meta, start=start, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
     lines = _scan(page.text)
     stem = Path(page.source).stem
     articles: list[Article] = []
@@ -150,19 +150,13 @@ def split_page(page: Page, *, page_date: ArticleDate) -> list[Article]:
             articles.append(replace(article, id=f"{stem}#{len(articles) + 1:03d}"))
 
     # a printed page, or what precedes an export's first record
-    first_record = _record_start(page.text, found[0]) if found else len(page.text)
+    first_record = found[0].start if found else len(page.text)
     printed = [line for line in lines if start <= line.start < first_record]
     for plan in _plan_articles(printed) if printed else []:
         add(_build(page, printed, plan, page_date=page_date, article_id=""))
     for record in found:
         add(_record_article(page, lines, record, page_date=page_date))
     return articles
-
-
-def _record_start(text: str, record: Record) -> int:
-    """Where a record's title line starts (records() gives where its text starts)."""
-    title_at = text.rfind(record.fields["title"], 0, record.body_start)
-    return text.rfind("\n", 0, max(title_at, 0)) + 1
 
 
 def _record_article(page: Page, lines: list[_Line], record: Record, *, page_date: ArticleDate) -> Article | None:

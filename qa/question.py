@@ -136,8 +136,8 @@ def analyze(question: str) -> Question:
     text = fold(to_simplified(validate(question)))
     english = is_english(text)
     extra = tuple(translate_terms(text)) if english else ()
-    alternatives = _alternatives(text) if english and not extra else ()
     names = names_in(question, skip=GLOSSARY_PATTERN.pattern) if english else ()
+    alternatives = _alternatives(text, names=names) if english and not extra else ()
     kind = question_kind(text)
     units, families = asked_units(text) if kind == "how_many" else (frozenset(), frozenset())
     time = parse_timeframe(text)
@@ -157,14 +157,17 @@ def analyze(question: str) -> Question:
     )
 
 
-def _alternatives(text: str) -> tuple[tuple[str, ...], ...]:
+def _alternatives(text: str, *, names: tuple[tuple[str, ...], ...] = ()) -> tuple[tuple[str, ...], ...]:
     """Dictionary alternatives for the words of an English question the glossary knows none of.
     Only then: the dictionary's several senses of a word (build → 建设, 修建, 建造) match far more
     sentences than a glossary term, so beside glossary terms they would let loosely related
     figures pass for answers."""
     from qa.dictionary import translate
 
-    groups = [g for run in other_words(text) for g in translate(run)]
+    # a name's words are not English words to translate ("Song Li" is no song)
+    named = [spellings[0] for spellings in names]
+    runs = [[w for w in run if not any(w in n for n in named)] for run in other_words(text)]
+    groups = [g for run in runs for g in translate(run)]
     return tuple(dict.fromkeys(g for g in groups if not any(w in _NON_TERMS for w in g)))
 
 

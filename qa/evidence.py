@@ -9,6 +9,7 @@ the question is about and when.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -147,10 +148,10 @@ def score_candidates(
 def _score_cheap(question: Question, c: Candidate, context: str) -> None:
     units = [s for s in question.subjects if s.kind == "unit"]
     # a question naming two units compares them (示范区和开发区分别…): either one will do
-    c.subject_ok = (any if len(units) > 1 else all)(s.mentioned_in(context) for s in units)
+    c.subject_ok = (any if len(units) > 1 else all)(_mentioned(s, context) for s in units)
     # a person or place named in pinyin must be in the article: another's meeting is no answer
     c.subject_ok = c.subject_ok and all(romanized.holds(context, spellings) for spellings in question.names)
-    entities_ok = all(s.mentioned_in(context) for s in question.subjects if s.kind == "entity")
+    entities_ok = all(_mentioned(s, context) for s in question.subjects if s.kind == "entity")
     c.coverage = term_coverage(question, c.text, c.title)
     c.quantities = find_quantities(c.text)
     c.kind_fit, c.highlight = kind_fit(question, c)
@@ -166,6 +167,17 @@ def _score_cheap(question: Question, c: Candidate, context: str) -> None:
     c.score = factor * (W_TERMS * c.coverage + W_KIND * c.kind_fit + W_PRIOR / (1 + c.rank))
     if not c.subject_ok:
         c.score *= 0.1
+
+
+def _mentioned(subject, context: str) -> bool:
+    """Whether the article names the subject; an article printed in traditional characters
+    (開發區) is read in simplified form, converted only when the plain text does not match."""
+    return subject.mentioned_in(context) or subject.mentioned_in(_simplified_context(context))
+
+
+@lru_cache(maxsize=1024)
+def _simplified_context(context: str) -> str:
+    return normalized(context)
 
 
 def _final(c: Candidate) -> float:

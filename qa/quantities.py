@@ -69,10 +69,15 @@ def unit_family(unit: str) -> str | None:
     return None
 
 
+#: traditional forms of the measure words and scales, one character each, so offsets stay put
+_UNITS_T2S = str.maketrans("個項萬億戶輛臺間張隻條場處棟組輪層冊噸畝歲週鐘時", "个项万亿户辆台间张只条场处栋组轮层册吨亩岁周钟时")
+
+
 def find_quantities(text: str) -> list[Quantity]:
-    """Every number-with-unit in `text`, in order; dates (2019年, 5月, 23日) are not quantities."""
+    """Every number-with-unit in `text`, in order; dates (2019年, 5月, 23日) are not quantities.
+    Units printed in traditional characters (1800個, 3.5億元) are read as their simplified forms."""
     found = []
-    for m in QUANTITY.finditer(text):
+    for m in QUANTITY.finditer(text.translate(_UNITS_T2S)):
         if m.group("unit") == "年" and len(m.group("number")) == 4:
             continue
         value = float(m.group("number").replace(",", ""))

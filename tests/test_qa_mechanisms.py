@@ -213,3 +213,12 @@ def test_when_questions_accept_relative_and_day_only_dates():
     assert found("大会13日上午在人民大会堂闭幕。") == ["13日上午"]
     assert found("2022年5月底前完成，项目3月底开工。") == ["2022年5月底", "3月底"]
     assert found("日均客流1万人次。") == []
+
+
+def test_an_article_printed_in_traditional_characters_answers_a_simplified_question():
+    q = analyze("开发区新建了多少个停车位?")
+    text = "3月4日，記者從開發區獲悉，今年以來開發區新建停車位1800個。"
+    c = _candidate(text, _day(2022, 3, 4), title="開發區新建停車位")
+    [scored] = score_candidates(q, [c], article_text={c.article_id: "開發區新建停車位\n" + text})
+    assert scored.subject_ok  # 開發區 is 开发区
+    assert scored.kind_fit == 1.0 and text[slice(*scored.highlight)] == "1800個"

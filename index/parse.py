@@ -39,46 +39,68 @@ FURNITURE = "furniture"  # paper name, page number, printed page date, editor cr
 BODY = "body"
 
 _CJK = r"\u3400-\u4dbf\u4e00-\u9fff"
+# Pages printed in traditional characters (本報訊（記者 陳明）, 記者 陳明 攝): the line patterns
+# below are matched on a copy with these characters simplified, one for one, so every offset into
+# the copy is an offset into the page.
+_T2S = str.maketrans(
+    "報訊記員攝編輯責約見實習評論華電設計審終圖組統籌劃對時隨雜談後語熱銳壇術稿際",
+    "报讯记员摄编辑责约见实习评论华电设计审终图组统筹划对时随杂谈后语热锐坛术稿际",
+)
+
+
+class _Simplified:
+    """A compiled pattern that reads traditional characters as simplified ones (see _T2S)."""
+
+    def __init__(self, pattern: re.Pattern):
+        self.pattern = pattern
+
+    def match(self, text: str) -> re.Match | None:
+        return self.pattern.match(text.translate(_T2S))
+
+    def search(self, text: str) -> re.Match | None:
+        return self.pattern.search(text.translate(_T2S))
+
+
 _SP = r"[ \t\u3000]*"
 _MD_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
 # Only paired marks are emphasis (as in CommonMark, `__` not inside a word): a lone `__` or `**`
 # in a headline is text, e.g. code or markup printed on the page, and must be shown as printed.
 _EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
-_BYLINE = re.compile(
+_BYLINE = _Simplified(re.compile(
     # 本报讯, 本报周口讯; wire services: 新华社电, 新华社北京10月17日电 (a date or nothing before 电)
     rf"^(?:\*\*|__)?(?:(?:本报[^\s(（)）*，,。]{{0,12}}讯|[^\s(（)）*，,。]{{1,8}}社(?:[^\s(（)）*，,。]{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电)"
     r"(?:\*\*|__)?"
     rf"(?:{_SP}[(（][^()（）\n]{{1,60}}[)）])?"
     # or the bracketed credit alone, as some papers open a story: "（记者 王五）10月16日，…"
     r"|[(（](?:本报)?(?:特约|见习|首席|实习)?(?:记者|通讯员)[^()（）\n，,。]{1,60}[)）](?=\S))"
-)
-_REPORTER = re.compile(
+))
+_REPORTER = _Simplified(re.compile(
     rf"^(?:本报)?(?:特约|见习|首席|实习)?(?:记者|通讯员)(?:[ \t\u3000:：]+\S.{{0,36}}|[{_CJK}·]{{2,4}}(?:[ \t\u3000].{{0,30}})?)$"
-)
-_CREDIT = re.compile(
+))
+_CREDIT = _Simplified(re.compile(
     r"^[(（]?(?:(?:本报)?(?:特约|见习|首席|实习|摄影)?记者|通讯员)[^，,。；;!?！？]{1,36}摄[)）]?$"
     rf"|^(?:[{_CJK}·]{{2,4}}[ \t\u3000]+)+摄$"
     rf"|^摄影[\s:：]+[{_CJK}·]{{2,4}}(?:[ \t\u3000]+[{_CJK}·]{{2,4}})*$"
-)
+))
 # A caption and its credit on one line: a finished sentence, then "记者 X 摄" or "(记者 X 摄)".
-_INLINE_CREDIT = re.compile(
+_INLINE_CREDIT = _Simplified(re.compile(
     r"[。！？!?”][ \t\u3000]*(?P<credit>[(（]?(?:(?:本报)?(?:特约|见习|首席|实习|摄影)?记者|通讯员)"
     r"[^，,。；;!?！？(（)）]{1,36}摄[)）]?)$"
-)
+))
 # A column's label above its title: 今日评论, 今日论坛, 短评, 社论, 编者按 …
-_COLUMN_LABEL = re.compile(
+_COLUMN_LABEL = _Simplified(re.compile(
     rf"^[{_CJK}]{{0,4}}(?:评论|短评|时评|快评|锐评|热评|论坛|社论|随笔|杂谈|漫谈|札记|编者按|编后语?|编后记)$"
-)
-_FURNITURE = re.compile(
+))
+_FURNITURE = _Simplified(re.compile(
     r"^(?:责任编辑|责编|本版编辑|编辑|版面设计|版式设计|美术编辑|美编|校对|策划|统筹|组版|审核|终审|值班编辑|制图)\s*[:：]"
     r"|^[^，,。]{0,15}[|｜]\s*[A-Z]?\d{1,3}$"  # "特刊 | 7"
     r"|^第?\s*[A-Z]?\d{1,3}\s*版(?:\s|$)"  # "第7版", "A3版"
     r"|^[A-Z]?\d{1,3}$"  # a bare page number
     rf"|^[{_CJK}]{{2,6}}(?:日报|晚报|时报|晨报|商报|都市报)(?:[ \t\u3000][^，,。]{{0,12}})?$"  # the paper's name
-)
+))
 _SUBTITLE = re.compile(r"^(?:——|--|──|—)[^。]{1,60}$")
 # A column's author line: a personal name, "文/李清华", "本报评论员".
-_AUTHOR = re.compile(rf"^(?:文[ \t]*[/／][ \t]*)?[{_CJK}·]{{2,4}}$|^(?:本报)?(?:特约)?评论员(?:[ \t]+[{_CJK}]{{2,4}})?$")
+_AUTHOR = _Simplified(re.compile(rf"^(?:文[ \t]*[/／][ \t]*)?[{_CJK}·]{{2,4}}$|^(?:本报)?(?:特约)?评论员(?:[ \t]+[{_CJK}]{{2,4}})?$"))
 _HEADLINE_MAX = 45
 _PAIRS = ("“”", "‘’", "《》", "（）", "()", "「」", "【】")
 # Clause punctuation does not occur in headlines, which use spaces between phrases instead.
@@ -398,7 +420,9 @@ def _add_captions(lines: list[_Line], plans: list[_Plan]) -> list[_Plan]:
 def _inline_caption(lines: list[_Line], plans: list[_Plan], c: int) -> _Plan | None:
     """A one-line caption, under its own short title when a headline sits right above. None when
     that headline already opens an article (a Markdown heading): the article becomes the caption."""
-    credit = _INLINE_CREDIT.search(lines[c].label).group("credit").strip("(（)）")
+    label = lines[c].label
+    found = _INLINE_CREDIT.search(label)
+    credit = label[found.start("credit") : found.end("credit")].strip("(（)）")
     above = c - 1
     opened = next((p for p in plans if p.run and p.run[1] == above and p.text_first == c), None)
     if opened is not None and opened.kind == "news" and opened.byline is None:
@@ -588,7 +612,7 @@ def _byline_of(line: _Line) -> str:
     if line.kind == BYLINE:
         match = _BYLINE.match(line.text)
         if match:
-            return _unemphasized(match.group(0)).strip()
+            return _unemphasized(line.text[: match.end()]).strip()
     return line.label
 
 
@@ -615,7 +639,7 @@ def _dateline(body: list[_Line]) -> str | None:
     """The news date in the lead's opening words, unless it is a reference ("截至11月1日")."""
     # a wire byline carries its own date: "新华社北京10月17日电（记者 …）"
     agency = _BYLINE.match(body[0].text) if body[0].kind == BYLINE else None
-    for text in (agency.group(0) if agency else "", _lead(body)[:_DATELINE_WINDOW]):
+    for text in (body[0].text[: agency.end()] if agency else "", _lead(body)[:_DATELINE_WINDOW]):
         for mention in find_dates(text):
             if mention.day is not None and not text[: mention.start].rstrip().endswith(_REFERENCE_BEFORE):
                 return text[mention.start : mention.end]

@@ -380,3 +380,15 @@ def test_a_label_inside_a_story_does_not_make_it_an_export():
     essay = "标题一\n\n本报讯（记者 甲）征文比赛揭晓。\n题目：我的家乡\n获奖作品共20篇。\n"
     [article] = split_page(_page(essay), page_date=ArticleDate.unknown())
     assert article.title == "标题一" and "征文比赛揭晓。\n题目：我的家乡" in article.text  # one story, as printed
+
+
+def test_a_page_printed_in_traditional_characters_is_read_alike():
+    text = (
+        "開發區新建停車位\n\n本報訊（記者 陳明）3月4日，開發區新建停車位1800個。\n\n"
+        "居民在新建停車場停車。 記者 陳明 攝\n\n今日評論\n停車難要靠規劃解\n停車難是城市病。\n"
+    )
+    march = ArticleDate(dt.date(2022, 3, 5), Precision.DAY, "page-print")
+    news, caption, column = split_page(_page(text), page_date=march)
+    assert (news.byline, news.date.iso()) == ("本報訊（記者 陳明）", "2022-03-04")  # the byline as printed
+    assert (caption.kind, caption.byline) == ("caption", "記者 陳明 攝")
+    assert (column.kind, column.kicker, column.title) == ("column", "今日評論", "停車難要靠規劃解")

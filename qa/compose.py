@@ -113,7 +113,7 @@ def judge(question: Question, ranked: list[Candidate], *, filtered: bool = False
     if filtered and not ranked:
         return Verdict(False, "time")
     missing = [s for s in question.subjects if s.kind == "unit"]
-    if missing and not any(c.subject_ok for c in ranked):
+    if missing and not any(c.unit_ok for c in ranked):
         return Verdict(False, "subject", missing[0])
     if question.time.constrains and not any(c.time_ok and c.subject_ok for c in ranked):
         return Verdict(False, "time")
@@ -192,7 +192,7 @@ def byline_answer(question: Question, byline: Candidate) -> Answer:
 
 def _related(ranked: list[Candidate]) -> list[Candidate]:
     """Closest passages to show as possibly related; never ones about another unit than asked."""
-    ordered = sorted((c for c in ranked if c.subject_ok), key=lambda c: -c.score)
+    ordered = sorted((c for c in ranked if c.unit_ok), key=lambda c: -c.score)
     return ordered[:MAX_RELATED]
 
 

@@ -56,6 +56,8 @@ class Candidate:
     semantic: float | None = None  # cosine rescaled across the embedded candidates (0..1)
     cosine: float | None = None
     subject_ok: bool = True
+    #: the article is about the asked zone (subject_ok also needs any pinyin name the question gives)
+    unit_ok: bool = True
     time_ok: bool = True
     score: float = 0.0
     highlight: tuple[int, int] | None = None
@@ -148,9 +150,9 @@ def score_candidates(
 def _score_cheap(question: Question, c: Candidate, context: str) -> None:
     units = [s for s in question.subjects if s.kind == "unit"]
     # a question naming two units compares them (示范区和开发区分别…): either one will do
-    c.subject_ok = (any if len(units) > 1 else all)(_mentioned(s, context) for s in units)
+    c.unit_ok = (any if len(units) > 1 else all)(_mentioned(s, context) for s in units)
     # a person or place named in pinyin must be in the article: another's meeting is no answer
-    c.subject_ok = c.subject_ok and all(romanized.holds(context, spellings) for spellings in question.names)
+    c.subject_ok = c.unit_ok and all(romanized.holds(context, spellings) for spellings in question.names)
     entities_ok = all(_mentioned(s, context) for s in question.subjects if s.kind == "entity")
     c.coverage = term_coverage(question, c.text, c.title)
     c.quantities = find_quantities(c.text)

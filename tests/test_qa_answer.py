@@ -153,8 +153,9 @@ def test_english_question_gets_an_english_lead_and_chinese_quotes(retriever):
 def test_a_name_in_pinyin_must_be_in_the_cited_article(retriever):
     result = answer("When did Song Li inspect the key projects?", retriever=retriever)
     assert result.found and result.citations[0].article_id == "004_c#001"
-    # no article names Zhang Xiaoming: another official's meeting is no answer
-    assert not answer("When did Zhang Xiaoming chair a meeting?", retriever=retriever).found
+    # no article names Zhang Xiaoming: another official's meeting is no answer, only a related passage
+    missing = answer("When did Zhang Xiaoming chair a meeting?", retriever=retriever)
+    assert not missing.found and missing.citations and "possibly related" in missing.text
 
 
 def test_since_until_bound_the_search(retriever):

@@ -41,6 +41,7 @@ _WEEKDAYS = "一二三四五六日"
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"○": 0, "零": 0, "Ｏ": 0, "O": 0}
 _CN_YEAR = "[〇○零Ｏ一二三四五六七八九]{4}"
 _CN_SMALL = "(?:[一二三]?十[一二三四五六七八九]?|[廿卅][一二三四五六七八九]?|[一二三四五六七八九])"
+_CN_NUMERAL = re.compile("[〇○零一二三四五六七八九十廿卅]")
 _CN_DATE_RE = re.compile(
     rf"(?P<y>{_CN_YEAR}){_SP}年(?:{_SP}(?P<m>{_CN_SMALL}){_SP}月(?:{_SP}(?P<d>{_CN_SMALL}){_SP}[日号])?)?"
     + _WEEKDAY
@@ -101,7 +102,7 @@ def find_dates(text: str) -> list[DateMention]:
         mention = _mention(match)
         if mention is not None:
             mentions.append(mention)
-    if re.search("[〇○零一二三四五六七八九十廿卅]", text):
+    if ("月" in text or "年" in text) and _CN_NUMERAL.search(text):
         taken = [(m.start, m.end) for m in mentions]
         for match in _CN_DATE_RE.finditer(text):
             mention = _cn_mention(match)

@@ -49,7 +49,8 @@ _T2S = str.maketrans(
 
 
 class _Simplified:
-    """A compiled pattern that reads traditional characters as simplified ones (see _T2S)."""
+    """A compiled pattern that reads traditional characters as simplified ones (see _T2S);
+    `pattern` is the plain one, for text already simplified."""
 
     def __init__(self, pattern: re.Pattern):
         self.pattern = pattern
@@ -234,19 +235,23 @@ def _mark_paragraphs(lines: list[_Line]) -> list[_Line]:
 
 
 def _classify(text: str) -> tuple[str, bool, str]:
-    if _FURNITURE.search(text) or is_page_furniture_date(text):
+    # the hot path of parsing: simplify each form of the line once and use the plain patterns
+    simple = text.translate(_T2S)
+    if _FURNITURE.pattern.search(simple) or is_page_furniture_date(text):
         return FURNITURE, False, text
     heading = _MD_HEADING.match(text)
     if heading:
         return HEADING, True, _unemphasized(heading.group(1)).strip()
     plain = _unemphasized(text).strip()
-    if _CREDIT.match(plain):
+    simple_plain = plain.translate(_T2S)
+    byline = _BYLINE.pattern.match(simple) is not None
+    if _CREDIT.pattern.match(simple_plain):
         return CREDIT, False, plain
-    if _INLINE_CREDIT.search(plain) and not _BYLINE.match(text):
+    if not byline and _INLINE_CREDIT.pattern.search(simple_plain):
         return CAPTIONED, False, plain
-    if _BYLINE.match(text):
+    if byline:
         return BYLINE, False, plain
-    if _REPORTER.match(plain) and not _NOT_IN_HEADLINE.search(plain):
+    if _REPORTER.pattern.match(simple_plain) and not _NOT_IN_HEADLINE.search(plain):
         return REPORTER, False, plain
     if _SUBTITLE.match(plain):
         return SUBTITLE, False, plain

@@ -12,9 +12,8 @@ import re
 from dataclasses import dataclass
 
 from index.records import ArticleDate
-from qa import romanized
 from qa.entities import Subject
-from qa.evidence import Candidate, clause_spans, normalized
+from qa.evidence import Candidate, clause_spans, held_terms
 from qa.question import Question
 from qa.records import Answer, Citation
 
@@ -244,10 +243,7 @@ def _best_clause(question: Question, text: str, clauses) -> tuple[int, int]:
 def _terms_in(question: Question, text: str) -> set[str]:
     """Key terms in a clause; a date counts as one when the question is about a time, so the
     lead keeps "2019 年前 11 个月" with the figure it qualifies."""
-    norm = normalized(text)
-    found = {t for t in question.terms if t in norm}
-    found.update(group[0] for group in question.alternatives if any(t in norm for t in group))
-    found.update(spellings[0] for spellings in question.names if romanized.holds(text, spellings))
+    found = held_terms(question, text)
     if question.time.constrains and question.time.fits(_NO_DATE, text):
         found.add("\0time")
     return found

@@ -9,10 +9,10 @@ the question is about and when.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 
@@ -219,6 +219,16 @@ def term_coverage(question: Question, sentence: str, title: str) -> float:
         elif romanized.holds(title, spellings):
             found += NAME_WEIGHT / 2
     return found / total
+
+
+def held_terms(question: Question, text: str) -> set[str]:
+    """The question's key terms `text` holds: its words, a dictionary group (named by its first
+    word) when any of the group is there, a pinyin name (by its first spelling) when it reads so."""
+    norm = normalized(text)
+    held = {t for t in question.terms if t in norm}
+    held.update(group[0] for group in question.alternatives if any(t in norm for t in group))
+    held.update(spellings[0] for spellings in question.names if romanized.holds(text, spellings))
+    return held
 
 
 def _holds(question: Question, norm: str, term: str) -> bool:

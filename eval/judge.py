@@ -13,9 +13,10 @@ from index.normalize import fold
 from index.records import Article, Chunk
 
 
-def contains_answer(text: str, answers: Iterable[str]) -> bool:
+def contains_answer(text: str, answers: Iterable[str], *, match: str = "any") -> bool:
+    """Whether `text` holds one of `answers` (or, with match="all", every one of them)."""
     folded = fold(text)
-    return any(fold(answer) in folded for answer in answers)
+    return (all if match == "all" else any)(fold(answer) in folded for answer in answers)
 
 
 def right_source(question: Question, source: str) -> bool:
@@ -81,7 +82,7 @@ def judge_answer(question: Question, answer: Mapping, articles: Mapping[str, Art
     citations = answer.get("citations") or []
     contains = dated = None
     if question.answerable:
-        contains = contains_answer(answer.get("answer") or "", question.answers)
+        contains = contains_answer(answer.get("answer") or "", question.answers, match=question.match)
         dated = any(
             contains_answer(c.get("quote", ""), question.answers) and right_date(question, c.get("date"))
             for c in citations

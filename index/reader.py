@@ -13,7 +13,8 @@ import hashlib
 import json
 import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
 
 import charset_normalizer
@@ -43,15 +44,72 @@ _TEXT_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
 MAX_PAGE_BYTES = 5 * 1024 * 1024
 
 
+class TextSource(str, Enum):
+    """Where a page's text came from; OCR text is marked on every citation quoting it."""
+
+    TEXT = "text"  # a plain-text or Markdown file, as written
+    HTML = "html"  # extracted from a web or e-paper page
+    PDF = "pdf"  # a PDF page's text layer
+    DOCX = "docx"
+    OCR = "ocr"  # recognised from an image: quotes are exact OCR text, not the printed page
+
+
+class BlockRole(str, Enum):
+    """What the file's own layout says a span of the page text is."""
+
+    STORY = "story"  # one story as the layout delimits it (an <article>, an e-paper region)
+    HEADLINE = "headline"
+    KICKER = "kicker"  # the line above a headline
+    SUBTITLE = "subtitle"
+    SUBHEADING = "subheading"  # a heading inside a story: never a story boundary by itself
+    BYLINE = "byline"
+    PARAGRAPH = "paragraph"
+    CAPTION = "caption"
+    FURNITURE = "furniture"  # page name, page number, editor credits, navigation
+
+
+@dataclass(frozen=True)
+class Block:
+    """A span `text[start:end]` of the page text and its role in the file's layout. `column` is
+    the printed column (PDF/OCR) where the layout shows one; `size` a relative font size."""
+
+    start: int
+    end: int
+    role: BlockRole
+    column: int | None = None
+    size: float | None = None
+
+
+@dataclass(frozen=True)
+class PageMetadata:
+    """What the file itself says about its story (HTML `<meta>`, JSON-LD, PDF info, DOCX core
+    properties). `date` is an `index.records.ArticleDate` with its source (e.g. "html-meta");
+    None when the file states none."""
+
+    title: str | None = None
+    byline: str | None = None
+    date: object | None = None
+    url: str | None = None
+    publication: str | None = None
+
+
 @dataclass(frozen=True)
 class Page:
-    """One corpus file, decoded: `text` has no BOM and only `\\n` line breaks."""
+    """One corpus file, decoded: `text` has no BOM and only `\\n` line breaks.
+
+    Readers of formats with layout (HTML, PDF, DOCX, OCR) also give `blocks`, spans of `text`
+    whose role the layout shows, and `metadata`; a plain-text page has neither, and segmentation
+    reads its lines by their shape.
+    """
 
     source: str  # file name, e.g. "000_x.txt"; article ids are built from it
     path: Path
     text: str
     encoding: str
     sha256: str  # of the raw bytes, so re-indexing can skip unchanged files
+    text_source: TextSource = TextSource.TEXT
+    metadata: PageMetadata = field(default_factory=PageMetadata)
+    blocks: tuple[Block, ...] = ()
 
 
 def read_page(path: Path) -> Page:

@@ -34,9 +34,40 @@ def tables(runs: Sequence[RunResult]) -> list[tuple[str, list[str], list[list[st
     out = [("retrieval", ["mode", "level", *METRICS], retrieval)]
     answered = [run for run in runs if run.answers_measured]
     if answered:
+        from eval.selective import selective
+
         rows = [[run.mode, *(f"{run.summary()['answers'][c]:.3f}" for c in ANSWER_COLUMNS)] for run in answered]
         out.append(("answers", ["mode", *ANSWER_COLUMNS], rows))
+        picks = [(run.mode, selective(run.results)) for run in answered]
+        out.append(("answer or abstain", ["mode", *SELECTIVE_COLUMNS],
+                    [[mode, f"{s.coverage:.3f}", f"{s.precision:.3f}", f"{s.abstained:.3f}", f"{s.answered}/{s.questions}"]
+                     for mode, s in picks]))
     return out
+
+
+SELECTIVE_COLUMNS = ("coverage", "precision", "abstained", "answered")
+
+
+def selective_markdown(runs: dict) -> str:
+    """Per question set: coverage, precision and abstention overall, by kind and by tag."""
+    from eval.selective import grouped, selective
+
+    lines = ["# Answer or abstain", "", "Coverage: answerable questions answered right. Precision: answers given that"
+             " are right. Abstained: unanswerable questions declined.", ""]
+    for name, run in runs.items():
+        overall = selective(run.results)
+        rows = [["all", str(overall.questions), _rate(overall.coverage, overall.answerable),
+                 _rate(overall.precision, overall.answered), _rate(overall.abstained, overall.unanswerable)]]
+        for group, s in grouped(run.results).items():
+            rows.append([group, str(s.questions), _rate(s.coverage, s.answerable), _rate(s.precision, s.answered),
+                         _rate(s.abstained, s.unanswerable)])
+        lines += [f"## {name} ({run.mode})", "", _md_table(["kind", "questions", "coverage", "precision", "abstained"], rows), ""]
+    lines.append("![risk-coverage](risk_coverage.png)")
+    return "\n".join(lines) + "\n"
+
+
+def _rate(value: float, n: int) -> str:
+    return "–" if not n else f"{value:.2f}"
 
 
 def by_kind(run: RunResult) -> dict[str, dict[str, float]]:

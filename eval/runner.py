@@ -16,14 +16,15 @@ from index.records import Hit
 MODES = ("bm25", "dense", "hybrid")
 DEPTH = 10  # retrieval metrics stop at @10
 
-#: (question, archive, k) → an `Answer.to_json()` dict
-AnswerFn = Callable[[str, Archive, int], Mapping]
+#: (question, archive, k) → an `Answer.to_json()` dict; k None means the answerer's own depth
+AnswerFn = Callable[[Question, Archive, "int | None"], Mapping]
 
 
-def qa_answer(question: str, archive: Archive, k: int) -> dict:
+def qa_answer(question: Question, archive: Archive, k: int | None) -> dict:
     from qa import answer  # the answering layer is loaded only when answers are measured
 
-    return answer(question, archive=archive, k=k).to_json()
+    history = [{"question": h} for h in question.history]
+    return answer(question.question, archive=archive, k=k, history=history).to_json()
 
 
 class FixedMode:
@@ -123,7 +124,7 @@ def run_mode(
     archive: Archive,
     *,
     mode: str,
-    k: int = 8,
+    k: int | None = None,
     answer_fn: AnswerFn | None = qa_answer,
     on_question: Callable[[], None] | None = None,
 ) -> RunResult:
@@ -146,7 +147,7 @@ def run_mode(
             article_metrics=_scores(q, article_judgments, article_run),
         )
         if answer_fn is not None:
-            result.answer = answer_fn(q.question, fixed, k)
+            result.answer = answer_fn(q, fixed, k)
             result.verdict = judge_answer(q, result.answer, archive.articles)
         results.append(result)
         if on_question:

@@ -52,7 +52,7 @@ def run_modes(
     archive: Archive,
     *,
     modes: Sequence[str],
-    k: int,
+    k: int | None,
     answer_fn: AnswerFn | None,
     progress: bool = True,
 ) -> list[RunResult]:

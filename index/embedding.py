@@ -73,6 +73,17 @@ class HashingEncoder:
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         return self._encode(texts)
 
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Each text's vector, one hashed vector per letter or digit (its "tokens"), and where
+        each stands."""
+        out = []
+        for text, vector in zip(texts, self._encode(texts)):
+            text = well_formed(text)
+            at = [i for i, ch in enumerate(text) if ch.isalnum()]
+            tokens = self._encode([text[i] for i in at]) if at else np.zeros((0, self.dimension), dtype=np.float32)
+            out.append((vector, tokens, np.array([(i, i + 1) for i in at], dtype=np.int64).reshape(-1, 2)))
+        return out
+
     def _encode(self, texts: Sequence[str]) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         for row, text in zip(out, texts):
@@ -133,6 +144,25 @@ class SentenceTransformerEncoder:
 
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         return self._encode(texts, prompt=self.passage_prompt, progress=progress)
+
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text, its vector, its contextual token vectors (unit length; no prompt, special
+        tokens or punctuation) and where each stands, as `OnnxEncoder.encode_tokens` gives them."""
+        prompt = self.query_prompt if query else self.passage_prompt
+        vectors = self._encode(texts, prompt=prompt, progress=False)
+        tokenizer = self._model.tokenizer
+        out = []
+        for text, vector in zip(texts, vectors):
+            full = prompt + well_formed(text)
+            hidden = self._model.encode(full, output_value="token_embeddings", convert_to_numpy=True)
+            offsets = tokenizer(full, return_offsets_mapping=True, truncation=True,
+                                max_length=hidden.shape[0])["offset_mapping"]
+            keep = [t for t, (a, b) in enumerate(offsets[: hidden.shape[0]])
+                    if a >= len(prompt) and b > a and any(ch.isalnum() for ch in full[a:b])]
+            tokens = np.asarray(hidden[keep], dtype=np.float32)
+            spans = np.array([offsets[t] for t in keep], dtype=np.int64).reshape(-1, 2) - len(prompt)
+            out.append((vector, tokens / np.maximum(np.linalg.norm(tokens, axis=1, keepdims=True), 1e-9), spans))
+        return out
 
     def _encode(self, texts: Sequence[str], *, prompt: str, progress: bool) -> np.ndarray:
         if not texts:

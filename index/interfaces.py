@@ -33,6 +33,10 @@ class Encoder(Protocol):
         """float32 array (len(texts), dimension), rows L2-normalized."""
         ...
 
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text: its vector and its contextual token vectors (see `QueryEncoder`)."""
+        ...
+
 
 @runtime_checkable
 class Retriever(Protocol):
@@ -67,6 +71,12 @@ class QueryEncoder(Protocol):
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """float32 array (len(texts), dimension), rows L2-normalized."""
+        ...
+
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text: its vector, its contextual token vectors (tokens × dimension, unit rows)
+        and each token's (start, end) in the text, for word-by-word comparison of a question
+        with a passage or a part of it."""
         ...
 
 

@@ -100,6 +100,30 @@ class OnnxEncoder:
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         return self._encode([self.passage_prompt + well_formed(t) for t in texts], progress=progress)
 
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        """Per text, in one pass: its vector (as `encode_queries`/`encode_passages` give it),
+        its contextual token vectors (unit length; the prompt, special tokens and punctuation
+        left out) and each token's (start, end) in the text: for comparing texts word by word
+        (BERTScore-style matching), over the whole text or a part of it."""
+        prompt = self.query_prompt if query else self.passage_prompt
+        full = [prompt + well_formed(t) for t in texts]
+        out: list = [None] * len(full)
+        order = sorted(range(len(full)), key=lambda i: -len(full[i]))
+        for start in range(0, len(order), self.batch_size):
+            rows = order[start : start + self.batch_size]
+            encodings = self._tokenizer.encode_batch([full[i] for i in rows])
+            ids, mask = _padded(encodings, pad_id=self._pad_id)
+            hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+            pooled = np.einsum("btd,bt->bd", hidden, mask.astype(np.float32)) / mask.sum(axis=1, keepdims=True)
+            pooled /= np.linalg.norm(pooled, axis=1, keepdims=True)
+            for n, (i, encoding) in enumerate(zip(rows, encodings)):
+                keep = [t for t, (a, b) in enumerate(encoding.offsets)
+                        if a >= len(prompt) and b > a and _is_word(full[i][a:b])]
+                vectors = hidden[n, keep]
+                spans = np.array([encoding.offsets[t] for t in keep], dtype=np.int64).reshape(-1, 2) - len(prompt)
+                out[i] = (pooled[n], vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9), spans)
+        return out
+
     def _encode(self, texts: list[str], *, progress: bool) -> np.ndarray:
         out = np.zeros((len(texts), self.dimension), dtype=np.float32)
         # longest first, batched by length: little padding, as sentence-transformers does
@@ -119,6 +143,10 @@ class OnnxEncoder:
         hidden = self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
         pooled = np.einsum("btd,bt->bd", hidden, mask.astype(np.float32)) / mask.sum(axis=1, keepdims=True)
         return pooled / np.linalg.norm(pooled, axis=1, keepdims=True)
+
+
+def _is_word(text: str) -> bool:
+    return any(ch.isalnum() for ch in text)
 
 
 def _padded(encodings: list, *, pad_id: int) -> tuple[np.ndarray, np.ndarray]:

@@ -126,6 +126,7 @@ def passage_text(chunk: Chunk) -> str:
 
 def processing_versions() -> dict[str, str]:
     """Versions of the code that turns a file into chunks and tokens; a change re-processes files."""
+    import index.annotate as annotate
     import index.chunking as chunking
     import index.tokenize as tokenize
 
@@ -135,6 +136,7 @@ def processing_versions() -> dict[str, str]:
     parser_files = [Path(__file__).with_name(n) for n in ("reader.py", "normalize.py", "dates.py", "parse.py")]
     return {
         "chunker_version": chunking.CHUNKER_VERSION,
+        "annotator_version": annotate.ANNOTATOR_VERSION,
         "tokenizer_version": tokenizer,
         # the parsing modules have no declared version, so their source is the version
         "parser_version": _source_digest(*parser_files),
@@ -254,13 +256,14 @@ def _parse_failure(source: str, error: Exception) -> str:
 
 
 def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
+    from index.annotate import annotate_articles
     from index.chunking import chunk_articles
     from index.dates import resolve_page_date
     from index.parse import split_page
     from index.tokenize import tokenize
 
     articles = split_page(page, page_date=resolve_page_date(page, sidecar=sidecar))
-    chunks = chunk_articles(articles)
+    chunks = annotate_articles(articles, chunk_articles(articles))
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)

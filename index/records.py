@@ -133,9 +133,47 @@ class Article:
         }
 
 
+class SpanKind(str, Enum):
+    """What an annotated span of text is."""
+
+    QUANTITY = "quantity"  # a number with its unit or measure word: 40名, 1.58亿元, 86.9%
+    DATE = "date"  # a date or time: 2019年12月, 11月16日上午, 下午6时, 近日
+    PERSON = "person"
+    PLACE = "place"
+    ORG = "org"
+    WORK = "work"  # a titled work: 《风印》
+    TERM = "term"  # a short phrase the text sets in quotation marks: “匿名购买”, “四验一戴”
+    OFFICE = "office"  # someone named by office or group: 市领导, 区委书记, 志愿者
+    BYLINE = "byline"  # the reporters' credit: 本报讯(记者 王晨): names in it are not news
+
+
+@dataclass(frozen=True)
+class Span:
+    """An annotation of `text[start:end]` of a chunk. `label` is a quantity's unit (名, 亿元, %)
+    or a date's granularity (year, month, day, time, relative); `value` a quantity's number."""
+
+    start: int
+    end: int
+    kind: SpanKind
+    label: str = ""
+    value: float | None = None
+
+    def shifted(self, offset: int) -> "Span":
+        return Span(self.start + offset, self.end + offset, self.kind, self.label, self.value)
+
+    def to_json(self) -> list:
+        return [self.start, self.end, self.kind.value, self.label, self.value]
+
+    @classmethod
+    def from_json(cls, row: list) -> "Span":
+        start, end, kind, label, value = row
+        return cls(start, end, SpanKind(kind), label, value)
+
+
 @dataclass(frozen=True)
 class Chunk:
-    """A sentence-aligned piece of one article: `text == article.text[start:end]`."""
+    """A sentence-aligned piece of one article: `text == article.text[start:end]`.
+    `annotations` are spans of `text` found once at indexing time (`index.annotate`)."""
 
     id: str
     article_id: str
@@ -145,10 +183,12 @@ class Chunk:
     start: int
     end: int
     text: str
+    annotations: tuple[Span, ...] = ()
 
     def to_json(self) -> dict:
-        d = {k: v for k, v in asdict(self).items() if k != "date"}
+        d = {k: v for k, v in asdict(self).items() if k not in ("date", "annotations")}
         d.update(self.date.to_json())
+        d["annotations"] = [a.to_json() for a in self.annotations]
         return d
 
     @classmethod
@@ -162,6 +202,7 @@ class Chunk:
             start=d["start"],
             end=d["end"],
             text=d["text"],
+            annotations=tuple(Span.from_json(r) for r in d.get("annotations", ())),
         )
 
 

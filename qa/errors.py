@@ -7,3 +7,7 @@ from index.errors import NewsQAError
 
 class QuestionError(NewsQAError):
     """The question cannot be answered as typed (empty, only punctuation, too long)."""
+
+
+class QAError(NewsQAError):
+    """The answering layer cannot run (its fitted settings are missing or damaged)."""

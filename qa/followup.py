@@ -10,8 +10,7 @@ import re
 from collections.abc import Mapping, Sequence
 
 from index.normalize import fold, to_simplified
-from qa.entities import find_subjects
-from qa.glossary import GLOSSARY, is_english
+from qa.analyze import find_subjects, is_english
 from qa.timeframe import parse_timeframe
 
 MAX_FOLLOWUP_CHARS = 14  # Chinese characters; English: words below
@@ -20,9 +19,10 @@ _ZH_OPENERS = re.compile(r"^(?:那么|那|还有|再问|另外)")
 _ZH_CLOSERS = re.compile(r"(?:的情况|情况|呢|吗|怎么样|如何)?[\s?？。.!！]*$")
 _EN_OPENERS = re.compile(r"^(?:and|but|what about|how about|then|also)\b[\s,]*", re.I)
 _EN_CLOSERS = re.compile(r"[\s?.!]*$")
-# glossary phrases that name an administrative unit (their Chinese ends like one)
-_EN_UNITS = sorted((p for p, zh in GLOSSARY.items() if zh[-1].endswith(("区", "市", "省", "县"))), key=len, reverse=True)
-_EN_UNIT = re.compile(r"\b(?:the\s+)?(" + "|".join(map(re.escape, _EN_UNITS)) + r")\b", re.I)
+# an administrative unit or zone named in English: a few words ending in a word for one
+_EN_UNIT = re.compile(
+    r"\b(?:the\s+)?((?:[A-Za-z-]+\s+){0,3}(?:zone|district|county|city|province|town|township|village|"
+    r"park|area|street|community|prefecture))\b", re.I)
 
 
 def resolve(question: str, history: Sequence[Mapping]) -> str:
@@ -65,10 +65,10 @@ def _rewrite_chinese(previous: str, core: str) -> str:
     rest = core
     for s, e in sorted(time_spans, reverse=True):
         rest = rest[:s] + rest[e:]
-    new_subjects = [s.text for s in find_subjects(rest) if s.kind == "unit"]
+    new_subjects = [s.text for s in find_subjects(rest) if s.required]
     result = previous
     if new_subjects:
-        old = [s.text for s in find_subjects(previous) if s.kind == "unit"]
+        old = [s.text for s in find_subjects(previous) if s.required]
         result = result.replace(old[0], new_subjects[0], 1) if old else new_subjects[0] + result
     elif not new_time and rest:
         return rest + "?"  # names neither: a new question about something else

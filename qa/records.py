@@ -42,7 +42,8 @@ class Citation:
 @dataclass
 class Answer:
     """`found` is False when no passage answers; `citations` then lists the closest passages,
-    shown as possibly related. `timings` (ms: retrieval, compose) is for measurement only and
+    shown as possibly related. `confidence` is the answerer's probability for its best passage.
+    `timings` (ms: retrieval, compose) is for measurement only and
     not part of the JSON."""
 
     question: str
@@ -50,11 +51,14 @@ class Answer:
     found: bool
     citations: list[Citation]
     timings: dict[str, float] = field(default_factory=dict)
+    #: the scorer's probability that the best passage answers (0 when nothing was retrieved)
+    confidence: float = 0.0
 
     def to_json(self) -> dict:
         return {
             "question": self.question,
             "answer": self.text,
             "found": self.found,
+            "confidence": round(float(self.confidence), 4),
             "citations": [c.to_json() for c in self.citations],
         }

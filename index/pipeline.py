@@ -132,7 +132,9 @@ def processing_versions() -> dict[str, str]:
     tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(
         Path(tokenize.__file__), tokenize.USER_DICT
     )
-    parser_files = [Path(__file__).with_name(n) for n in ("reader.py", "normalize.py", "dates.py", "parse.py")]
+    here = Path(__file__).parent
+    parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
+    parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
     return {
         "chunker_version": chunking.CHUNKER_VERSION,
         "tokenizer_version": tokenizer,
@@ -256,7 +258,7 @@ def _parse_failure(source: str, error: Exception) -> str:
 def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.chunking import chunk_articles
     from index.dates import resolve_page_date
-    from index.parse import split_page
+    from index.segment import split_page
     from index.tokenize import tokenize
 
     articles = split_page(page, page_date=resolve_page_date(page, sidecar=sidecar))

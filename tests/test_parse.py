@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.dates import resolve_page_date
-from index.parse import parse_file, split_page
+from index.ingest import parse_file
+from index.segment import split_page
 from index.paths import BUNDLED_CORPUS
 from index.reader import Page
 from index.records import Article, ArticleDate, Precision

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from index.chunking import chunk_articles
 from index.dates import find_dates, parse_iso_date, resolve_article_date, resolve_page_date
 from index.errors import UnreadableFileError
-from index.parse import split_page
+from index.segment import split_page
 from index.reader import Page, read_page
 from index.records import Article, ArticleDate, Precision
 from qa import Answer, QuestionError, answer

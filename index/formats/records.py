@@ -1,4 +1,4 @@
-"""Metadata that archive exports write into the text: key-value headers and front matter.
+"""Archive exports that label their fields in the text: key-value records and front matter.
 
 Two shapes are common besides a printed page:
 

@@ -1,0 +1,62 @@
+"""A page → its stories, as `Article` records.
+
+An export's labelled records (标题：… 日期：… then the text) and Markdown front matter are read as
+such (index/formats/records.py); anything else is split as a printed page: its lines are
+classified by shape (lines.py), grouped into stories (plan.py) and cut out verbatim (build.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+from index.dates import labelled_date
+from index.formats.records import Record, front_matter, records
+from index.reader import Page
+from index.records import Article, ArticleDate
+from index.segment.build import build_article
+from index.segment.lines import Line, classify, scan
+from index.segment.plan import StoryPlan, plan_stories
+
+__all__ = ["split_page"]
+
+
+def split_page(page: Page, *, page_date: ArticleDate) -> list[Article]:
+    """The articles of `page`, in page order; ids `<file stem>#001`, `#002`, …"""
+    meta, start = front_matter(page.text)
+    if meta.get("date") and page_date.source != "sidecar":  # the archive owner's sidecar still wins
+        page_date = labelled_date(meta["date"], source="front-matter") or page_date
+    found = [Record(meta, start=start, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
+    lines = scan(page.text)
+    # a printed page, or what precedes an export's first record
+    first_record = found[0].start if found else len(page.text)
+    printed = [line for line in lines if start <= line.start < first_record]
+    articles = [build_article(page, printed, plan, page_date=page_date) for plan in (plan_stories(printed) if printed else [])]
+    articles += [_record_article(page, lines, record, page_date=page_date) for record in found]
+    stem = Path(page.source).stem
+    kept = [a for a in articles if a is not None]
+    return [replace(a, id=f"{stem}#{n:03d}") for n, a in enumerate(kept, 1)]
+
+
+def _record_article(page: Page, lines: list[Line], record: Record, *, page_date: ArticleDate) -> Article | None:
+    """A labelled record as an article: its fields give title, kicker, byline and date; its text
+    is the page's lines between the labels and the next record, breaks repaired as on a page."""
+    body = [_from_body_start(page, line, record) for line in lines if line.end > record.body_start and line.start < record.end]
+    if not body:
+        return None
+    fields = record.fields
+    date = labelled_date(fields["date"], source="metadata") if fields.get("date") else None
+    title = fields["title"] + (f"——{fields['subtitle'].lstrip('—')}" if fields.get("subtitle") else "")
+    plan = StoryPlan(first=0, text_first=0, title=title, kicker=fields.get("kicker") or None,
+                     byline=fields.get("byline") or None, last=len(body) - 1)
+    return build_article(page, body, plan, page_date=date or page_date)
+
+
+def _from_body_start(page: Page, line: Line, record: Record) -> Line:
+    """The line, starting no earlier than the record's text ("正文：" with the text's first words
+    after it)."""
+    if line.start >= record.body_start:
+        return line
+    text = page.text[record.body_start : line.end].strip()
+    kind, md, label = classify(text)
+    return replace(line, start=line.end - len(text), text=text, kind=kind, md=md, label=label)

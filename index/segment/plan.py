@@ -1,0 +1,263 @@
+"""Which lines make which story, on a page read line by line.
+
+Stories are anchored where a headline is followed by a byline, by a column author, or is a
+Markdown heading, and where a credit line closes a caption. On pages with none of those anchors,
+every headline followed by prose opens a story. Prose outside every story (a page that opens
+mid-story, text after a caption) becomes a story of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+
+from index.segment import shapes
+from index.segment.lines import Line, LineKind, continuation, finished, paragraph_start
+
+HEADING, SUBTITLE, BODY = LineKind.HEADING, LineKind.SUBTITLE, LineKind.BODY
+BYLINE, REPORTER, CREDIT = LineKind.BYLINE, LineKind.REPORTER, LineKind.CREDIT
+
+
+class StoryKind(str, Enum):
+    NEWS = "news"
+    COLUMN = "column"  # a label such as 今日评论, a title, the author's name
+    CAPTION = "caption"  # photo news closed by a "记者 … 摄" credit
+
+
+@dataclass(frozen=True)
+class StoryPlan:
+    first: int  # first line of the story's head (kicker or title) or text
+    text_first: int
+    kind: StoryKind = StoryKind.NEWS
+    title: str | None = None
+    kicker: str | None = None
+    byline: str | None = None
+    run: tuple[int, int] | None = None  # the head lines (inclusive)
+    last: int | None = None  # fixed last line (captions); else up to the next story
+
+    def heads(self, i: int) -> bool:
+        """True if line `i` is one of this story's head lines."""
+        return self.run is not None and self.run[0] <= i <= self.run[1]
+
+    def as_caption(self, credit: str, last: int) -> StoryPlan:
+        return replace(self, kind=StoryKind.CAPTION, byline=credit, last=last)
+
+
+def plan_stories(lines: list[Line]) -> list[StoryPlan]:
+    """The stories of a page's lines, in page order."""
+    anchored = any(line.kind in (BYLINE, REPORTER) or line.md for line in lines)
+    plans = [p for run in _head_runs(lines) if (p := _head_start(lines, run, anchored=anchored))]
+    plans = _add_captions(lines, plans)
+    plans.sort(key=lambda p: p.first)
+    ends = _ends(lines, plans)
+    plans = [replace(p, last=end) for p, end in zip(plans, ends, strict=True) if end >= p.text_first]
+    return sorted(plans + _orphans(lines, plans), key=lambda p: p.first)
+
+
+# --- headlines ----------------------------------------------------------------------------------
+
+
+def _head_runs(lines: list[Line]) -> list[tuple[int, int]]:
+    runs, start = [], None
+    for i, line in enumerate(lines + [None]):
+        if line is not None and line.kind in (HEADING, SUBTITLE):
+            start = i if start is None else start
+        elif start is not None:
+            runs.append((start, i - 1))
+            start = None
+    return runs
+
+
+def _head_start(lines: list[Line], run: tuple[int, int], *, anchored: bool) -> StoryPlan | None:
+    """The story a run of headline-shaped lines opens, if it opens one."""
+    a, b = run
+    nxt = lines[b + 1] if b + 1 < len(lines) else None
+    md = [i for i in range(a, b + 1) if lines[i].md]
+    column = _column_start(lines, run, nxt, md)
+    if column is not None:
+        return column
+    if nxt is not None and nxt.kind in (BYLINE, REPORTER):
+        title_i = md[-1] if md else _last_title_line(lines, a, b)
+    elif md:
+        title_i = md[-1]
+    elif not anchored and nxt is not None and nxt.kind == BODY and (a == 0 or finished(lines[a - 1])):
+        title_i = _last_title_line(lines, a, b)
+    else:
+        return None
+    if title_i is None or b + 1 >= len(lines):
+        return None
+    return _plan_from_head(lines, run, title_i, text_first=b + 1)
+
+
+def _column_start(lines: list[Line], run, nxt: Line | None, md: list[int]) -> StoryPlan | None:
+    """A column: a title over its author's name, or a column label over a title."""
+    a, b = run
+    if nxt is None or nxt.kind != BODY:
+        return None
+    if b > a and _is_author(lines[b]):
+        title_i = _last_title_line(lines, a, b - 1)
+        if title_i is not None:
+            plan = _plan_from_head(lines, run, title_i, text_first=b, kind=StoryKind.COLUMN)
+            return replace(plan, byline=lines[b].label)
+    if not md and _labelled_column(lines, a, b):
+        return _plan_from_head(lines, run, b, text_first=b + 1, kind=StoryKind.COLUMN)
+    return None
+
+
+def _labelled_column(lines: list[Line], a: int, b: int) -> bool:
+    """A column label right above a title, both set off as headlines: "今日评论" / "抓项目就是抓发展"."""
+    return b > a and lines[b - 1].kind == HEADING and shapes.COLUMN_LABEL.match(lines[b - 1].label) is not None
+
+
+def _is_author(line: Line) -> bool:
+    return line.kind == HEADING and shapes.AUTHOR.match(line.label) is not None
+
+
+def _last_title_line(lines: list[Line], a: int, b: int) -> int | None:
+    for i in range(b, a - 1, -1):
+        if lines[i].kind == HEADING:
+            return i
+    return None
+
+
+def _plan_from_head(lines: list[Line], run, title_i: int, *, text_first: int, kind=StoryKind.NEWS) -> StoryPlan:
+    a, _ = run
+    title = lines[title_i].label
+    for i in range(title_i + 1, text_first):  # "——…" subtitles belong to the headline
+        if lines[i].kind != SUBTITLE:
+            break
+        title += lines[i].label
+    first, kicker = title_i, None
+    above = title_i - 1
+    # A kicker sits right above its headline; a line set off by extra space is a photo label.
+    if above >= a and lines[above].kind == HEADING and lines[title_i].gap <= 1 and lines[above].gap <= 1:
+        first, kicker = above, lines[above].label
+    return StoryPlan(first=first, text_first=text_first, kind=kind, title=title or None, kicker=kicker, run=run)
+
+
+# --- photo captions -----------------------------------------------------------------------------
+
+
+def _add_captions(lines: list[Line], plans: list[StoryPlan]) -> list[StoryPlan]:
+    """Photo captions: one or two paragraphs (under an optional short title) closed by a credit."""
+    plans = list(plans)
+    for c, line in enumerate(lines):
+        if line.kind == LineKind.CAPTIONED:
+            _inline_caption(lines, plans, c)
+        elif line.kind == CREDIT:
+            _credited_caption(lines, plans, c)
+    return plans
+
+
+def _credited_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None:
+    """The caption a credit line on its own closes: its story turns into photo news, or a
+    caption story is added to `plans`."""
+    credit = lines[c].label
+    j, count = _walk_back(lines, c)
+    if count == 0:
+        return  # the credit follows a headline or a story's lead: it is that story's
+    owner = next((n for n, p in enumerate(plans) if p.heads(j)), None) if j >= 0 else None
+    if owner is not None and plans[owner].kind == StoryKind.NEWS and plans[owner].byline is None:
+        # a headline, a paragraph or two and a credit: the whole story is photo news
+        plans[owner] = plans[owner].as_caption(credit, c)
+    elif owner is None and j >= 0 and lines[j].kind == HEADING:
+        plans.append(StoryPlan(first=j, text_first=j + 1, kind=StoryKind.CAPTION, title=lines[j].label, byline=credit, last=c))
+    elif not (count == 1 and j >= 0 and _byline_only(lines[j])):
+        # no title of its own: only the paragraph right above the credit is the caption
+        first = paragraph_start(lines, c - 1)
+        plans.append(StoryPlan(first=first, text_first=first, kind=StoryKind.CAPTION, byline=credit, last=c))
+
+
+def _inline_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None:
+    """A one-line caption, under its own short title when a headline sits right above. When that
+    headline already opens a story (a Markdown heading), the story becomes the caption."""
+    label = lines[c].label
+    found = shapes.INLINE_CREDIT.search(label)
+    credit = label[found.start("credit") : found.end("credit")].strip("(（)）")
+    above = c - 1
+    opened = next((n for n, p in enumerate(plans) if p.run and p.run[1] == above and p.text_first == c), None)
+    if opened is not None and plans[opened].kind == StoryKind.NEWS and plans[opened].byline is None:
+        plans[opened] = plans[opened].as_caption(credit, c)
+        return
+    owned = any(p.heads(above) for p in plans)
+    if above >= 0 and lines[above].kind == HEADING and not lines[above].md and not owned and lines[c].gap <= 1:
+        plans.append(StoryPlan(first=above, text_first=c, kind=StoryKind.CAPTION, title=lines[above].label, byline=credit, last=c))
+    else:
+        plans.append(StoryPlan(first=c, text_first=c, kind=StoryKind.CAPTION, byline=credit, last=c))
+
+
+def _walk_back(lines: list[Line], credit: int) -> tuple[int, int]:
+    """(line above the caption paragraphs, how many paragraphs) walking up from a credit."""
+    j, count = credit - 1, 0
+    while j >= 0 and count < 2 and lines[j].kind in (BODY, BYLINE):
+        start = paragraph_start(lines, j)
+        if lines[start].kind != BODY:  # reached a story's lead paragraph
+            return start, count
+        j, count = start - 1, count + 1
+    return j, count
+
+
+def _byline_only(line: Line) -> bool:
+    """A byline with no lead text after it: the paragraph below is the whole story."""
+    return line.kind == REPORTER or (line.kind == BYLINE and finished(line))
+
+
+# --- where stories end --------------------------------------------------------------------------
+
+
+def _ends(lines: list[Line], plans: list[StoryPlan]) -> list[int]:
+    """Each story's last line: before the next story, page furniture, or trailing labels."""
+    ends = []
+    for n, plan in enumerate(plans):
+        end = plans[n + 1].first - 1 if n + 1 < len(plans) else len(lines) - 1
+        if plan.last is not None:
+            end = min(end, plan.last)
+        for k in range(plan.text_first, end + 1):
+            # furniture ends a story, unless a sentence carries on past it (a page break)
+            if lines[k].kind == LineKind.FURNITURE and not _runs_through(lines, k, plan.text_first, end):
+                end = k - 1
+                break
+        while end > plan.text_first and lines[end].kind in (HEADING, SUBTITLE):
+            end -= 1
+        ends.append(end)
+    return ends
+
+
+def _runs_through(lines: list[Line], k: int, first: int, last: int) -> bool:
+    before = k - 1
+    while before >= first and lines[before].skippable:
+        before -= 1
+    if before < first:
+        return False
+    after = continuation(lines[: last + 1], before)
+    return after is not None and after > k
+
+
+def _orphans(lines: list[Line], plans: list[StoryPlan]) -> list[StoryPlan]:
+    """Prose outside every story becomes a story of its own; stray headlines, banners and
+    furniture are dropped."""
+    covered = set()
+    for plan in plans:
+        covered.update(range(plan.first, plan.last + 1))
+    orphans, group = [], []
+    for i, line in enumerate(lines + [None]):
+        if line is not None and i not in covered and line.kind != LineKind.FURNITURE:
+            group.append(i)
+            continue
+        plan = _orphan_plan(lines, group)
+        if plan is not None:
+            orphans.append(plan)
+        group = []
+    return orphans
+
+
+def _orphan_plan(lines: list[Line], group: list[int]) -> StoryPlan | None:
+    prose = [i for i in group if lines[i].kind in (BODY, BYLINE, REPORTER)]
+    if not prose:
+        return None
+    first = prose[0]
+    last = max(i for i in group if lines[i].kind not in (HEADING, SUBTITLE))
+    above = first - 1
+    if above in group and lines[above].kind == HEADING and lines[first].gap <= 1:
+        return StoryPlan(first=above, text_first=first, title=lines[above].label, last=last)
+    return StoryPlan(first=first, text_first=first, last=last)

@@ -257,11 +257,10 @@ def _parse_failure(source: str, error: Exception) -> str:
 
 def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.chunking import chunk_articles
-    from index.dates import resolve_page_date
-    from index.segment import split_page
+    from index.ingest import split_page
     from index.tokenize import tokenize
 
-    articles = split_page(page, page_date=resolve_page_date(page, sidecar=sidecar))
+    articles = split_page(page, sidecar=sidecar)
     chunks = chunk_articles(articles)
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}

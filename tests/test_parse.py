@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from index.dates import resolve_page_date
 from index.ingest import parse_file
-from index.segment import split_page
+from index.ingest import split_page
 from index.paths import BUNDLED_CORPUS
 from index.reader import Page
 from index.records import Article, ArticleDate, Precision
@@ -365,14 +365,14 @@ def test_labelled_records_are_articles_with_their_fields():
 
 def test_front_matter_with_a_title_makes_one_article_and_without_one_dates_the_page():
     titled = "---\ntitle: 示范区新增就业岗位3000个\ndate: 2023-02-14\n---\n\n本报讯（记者 孙丽）2月13日，新增就业岗位3000个。\n"
-    [article] = split_page(_page(titled), page_date=ArticleDate.unknown())
+    [article] = split_page(_page(titled))
     assert (article.title, article.byline, article.date.iso()) == ("示范区新增就业岗位3000个", "本报讯（记者 孙丽）", "2023-02-13")
     dated = "---\ndate: 2022-10-17\n---\n\n标题一\n\n本报讯（记者 甲）会议召开。\n\n标题二\n\n本报讯（记者 乙）活动举行。\n"
-    one, two = split_page(_page(dated), page_date=ArticleDate.unknown())
+    one, two = split_page(_page(dated))
     assert (one.title, two.title) == ("标题一", "标题二")
     assert (one.date.iso(), one.date.source) == ("2022-10-17", "front-matter")
     sidecar = ArticleDate(dt.date(2022, 10, 16), Precision.DAY, "sidecar")
-    assert split_page(_page(dated), page_date=sidecar)[0].date == sidecar  # the owner's sidecar still wins
+    assert split_page(_page(dated), sidecar={"date": "2022-10-16"})[0].date == sidecar  # the owner's sidecar still wins
 
 
 def test_a_label_inside_a_story_does_not_make_it_an_export():

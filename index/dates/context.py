@@ -26,7 +26,7 @@ _SP = "[ \t\u3000]*"
 _FOUNDED = "创办|创建|创立|创刊|成立|建立|始建|兴建|建成|组建|开办|落成|出生|诞生|逝世|去世|毕业|入伍|参军"
 _BEFORE = (
     (DateRole.CUTOFF, re.compile(r"(?:截至|截止)到?$")),
-    (DateRole.PAST, re.compile(rf"(?:自|从|早在|始于|曾于|曾在|当年|(?:{_FOUNDED})于)$")),
+    (DateRole.PAST, re.compile(rf"(?:自|从|早在|始于|曾于|曾在|当年|公元|去年|前年|上年|往年|(?:{_FOUNDED})于)$")),
     (DateRole.TARGET, re.compile(r"(?:(?<!截)至|到|力争|争取|计划|预计|预期|有望|将|拟|要在|目标|规划|届时|即将|确保)[在于到]?$")),
 )
 _AFTER = (
@@ -39,6 +39,8 @@ _DASH = r"(?:[-—–~～至到]|——)"
 _RANGE_BEFORE = re.compile(rf"\d{{4}}{_SP}年?{_SP}{_DASH}{_SP}$")
 _RANGE_AFTER = re.compile(rf"^{_SP}{_DASH}{_SP}\d{{4}}")
 _PLAN_WORDS = re.compile(r"规划|计划|纲要|目标|愿景|远景|展望")
+_FOUNDED_ANYWHERE = re.compile(_FOUNDED)
+_SENTENCE_END = re.compile(r"[。；;！？!?\n]")
 _CLAUSE_END = re.compile(r"[，,。；;！？!?\n]")
 _NEAR = 8  # how many characters either side of a date its cues may stand in
 
@@ -60,6 +62,13 @@ def role(text: str, mention: DateMention) -> DateRole:
     if mention.year is not None and _PLAN_WORDS.search(clause(text, mention)):
         return DateRole.TARGET
     return DateRole.NEWS
+
+
+def tells_founding(text: str, mention: DateMention) -> bool:
+    """True if the sentence goes on, after the date, to tell of a founding or a life event
+    ("1996年5月26日，儿童村正式创办"): the date is history, whatever its punctuation."""
+    end = _SENTENCE_END.search(text, mention.end)
+    return _FOUNDED_ANYWHERE.search(text, mention.end, end.start() if end else len(text)) is not None
 
 
 def clause(text: str, mention: DateMention) -> str:

@@ -1,63 +1,90 @@
-"""Guessing a page's date from the dates its articles mention, when the page states none.
+"""A page's date inferred from its stories' datelines, when the page itself states none.
 
-Nothing here adds precision the evidence does not have: a year guessed from the text stays a YEAR
-date unless the text also shows the month.
+The evidence is the datelines — the dates that open the stories (index/dates/datelines.py) — and
+nothing else decides the month. A year comes from the datelines themselves when they print one;
+otherwise from a date that a story's opening words name as news (not a target, a past event, a
+span or a cut-off: index/dates/context.py):
+
+- a full date (year, month and day) in a month next to a dateline's month, in the opening of
+  any story on the page, a column's too ("新修改的安全生产法已于2021年9月1日正式施行" beside
+  10月21日–11月1日 datelines), not in a sentence telling of a founding; the datelines are placed
+  in whichever year puts them nearest to it;
+- else a year alone named in a dateline's own sentence ("3月16日，…召开2022年重大项目推进会"),
+  when all such years agree. A year with a month ("2017年6月") is another event's time.
+
+A page without datelines, or whose datelines find no year, stays undated: years named further
+into a story (到2049年, 创办于1996年, the dates of earlier incidents it recounts) say nothing of
+when it was printed. The result is a MONTH date at most (the latest dateline's month: publication follows the
+news it reports), a YEAR date when full datelines fall in different months, and always marked
+`inferred`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections import Counter
+from collections.abc import Sequence
 
-from index.dates.mentions import DateMention, safe_date
+from index.dates.context import DateRole, role, tells_founding
+from index.dates.datelines import Dateline
+from index.dates.mentions import find_dates, safe_date
 from index.records import ArticleDate, Precision
 
-# Mentions outside this span around the bulk of a page's dates are references (a law passed
-# years ago, a plan for next year), not news dates.
+INFERRED = "inferred"
+# Datelines outside this span around the bulk of a page's datelines are set aside as strays.
 _OUTLIER_DAYS = 45
 
 
-def infer_from_mentions(mentions: list[DateMention]) -> ArticleDate | None:
-    """Guess the page date from the dates its articles mention.
-
-    News reports events of the last days, so the bulk of the dates a page mentions sits just
-    before its publication; full dates that stray far from that bulk are references (the date a
-    law took effect, next year's plan) and are set aside. Yearless month-days (datelines) say
-    which month the page covers; full dates say which year:
-
-    - Month-days are placed around a full date whose month agrees with theirs (within one month),
-      taking whichever year puts them nearest: "2022年5月20日" on a page of 5月17日–5月24日
-      datelines makes them May 2022; it also handles a January full date on a December page.
-    - If no full date agrees, the full dates are earlier references, and the month-days are the
-      first occurrence on or after the latest of them ("2021年9月1日" law + 10–11月 datelines
-      → October–November 2021).
-    - With month-days, the page is dated to the month of the latest of them (publication follows
-      the news it reports), at MONTH precision: the day is not known.
-    - Without month-days, full dates alone give the month only when at least two of them fall
-      in it; otherwise just the year.
-    - Without full dates, the most frequently named year ("2022年重大项目") is the year; the
-      month-days then give the month as above, or the page stays a YEAR date.
-    """
-    full = _without_outliers(sorted(m.date() for m in mentions if m.is_full))
-    month_days = [(m.month, m.day) for m in mentions if m.year is None]
-    if full:
-        placed = _place_month_days(month_days, full)
+def infer_page_date(datelines: Sequence[Dateline], openings: Sequence[str] = ()) -> ArticleDate | None:
+    """The page date the datelines of its stories imply, with `openings` (each story's opening
+    words) for a year; None when they imply none."""
+    full = sorted(d.mention.date() for d in datelines if d.mention.year is not None)
+    month_days = [(d.mention.month, d.mention.day) for d in datelines if d.mention.year is None]
+    if not full and not month_days:
+        return None
+    anchors = full or _full_dates_near(openings, month_days)
+    if anchors:
+        placed = [_nearest(md, anchors) for md in month_days]
     else:
-        year = _most_named_year(mentions)
-        if year is None:
-            return None
-        placed = [d for md in month_days if (d := safe_date(year, *md)) is not None]
-        if not placed:
-            return ArticleDate(dt.date(year, 1, 1), Precision.YEAR, "inferred")
-    if placed:
-        latest = max(_without_outliers(sorted(placed)))
-        return ArticleDate(latest.replace(day=1), Precision.MONTH, "inferred")
-    latest = full[-1]
-    in_latest_month = sum(1 for d in full if (d.year, d.month) == (latest.year, latest.month))
-    if in_latest_month >= 2:
-        return ArticleDate(latest.replace(day=1), Precision.MONTH, "inferred")
-    return ArticleDate(dt.date(latest.year, 1, 1), Precision.YEAR, "inferred")
+        year = _dateline_year(datelines)
+        placed = [safe_date(year, *md) for md in month_days] if year else []
+    dates = _without_outliers(sorted(d for d in [*full, *placed] if d is not None))
+    if not dates:
+        return None
+    latest = dates[-1]
+    if placed or sum(1 for d in full if (d.year, d.month) == (latest.year, latest.month)) >= 2:
+        return ArticleDate(latest.replace(day=1), Precision.MONTH, INFERRED)
+    return ArticleDate(dt.date(latest.year, 1, 1), Precision.YEAR, INFERRED)
+
+
+def _full_dates_near(openings: Sequence[str], month_days: list[tuple[int, int]]) -> list[dt.date]:
+    """Full dates the openings name as news, in a month next to a dateline's month."""
+    found = []
+    for text in openings:
+        for mention in find_dates(text):
+            if not mention.is_full or role(text, mention) is not DateRole.NEWS or tells_founding(text, mention):
+                continue
+            if any(_month_gap(mention.month, month) <= 1 for month, _ in month_days):
+                found.append(mention.date())
+    return found
+
+
+def _dateline_year(datelines: Sequence[Dateline]) -> int | None:
+    """The one year (alone, without a month) the datelines' sentences name as news, if they name
+    exactly one."""
+    years = set()
+    for dateline in datelines:
+        for mention in find_dates(dateline.sentence):
+            if mention.precision is Precision.YEAR and role(dateline.sentence, mention) is DateRole.NEWS:
+                years.add(mention.year)
+    return years.pop() if len(years) == 1 else None
+
+
+def _nearest(month_day: tuple[int, int], anchors: list[dt.date]) -> dt.date | None:
+    """The month-day in the year (of the latest anchor, or one either side) nearest to it."""
+    anchor = max(anchors)
+    candidates = [d for k in (-1, 0, 1) if (d := safe_date(anchor.year + k, *month_day)) is not None]
+    return min(candidates, key=lambda d: abs(d - anchor)) if candidates else None
 
 
 def _without_outliers(dates: list[dt.date]) -> list[dt.date]:
@@ -69,35 +96,6 @@ def _without_outliers(dates: list[dt.date]) -> list[dt.date]:
     return kept or dates
 
 
-def _place_month_days(month_days: list[tuple[int, int]], full: list[dt.date]) -> list[dt.date]:
-    if not month_days:
-        return []
-    agreeing = [f for f in full if any(_month_gap(f.month, m) <= 1 for m, _ in month_days)]
-    if agreeing:
-        anchor = max(agreeing)
-        candidates = [_years_around(md, anchor) for md in month_days]
-        return [min(c, key=lambda d: abs(d - anchor)) for c in candidates if c]
-    anchor = full[-1]
-    placed = []
-    for md in month_days:
-        after = [d for d in _years_around(md, anchor) if d >= anchor]
-        if after:
-            placed.append(min(after))
-    return placed
-
-
-def _years_around(month_day: tuple[int, int], anchor: dt.date) -> list[dt.date]:
-    dates = (safe_date(anchor.year + k, *month_day) for k in (-1, 0, 1))
-    return [d for d in dates if d is not None]
-
-
 def _month_gap(a: int, b: int) -> int:
     gap = abs(a - b)
     return min(gap, 12 - gap)
-
-
-def _most_named_year(mentions: list[DateMention]) -> int | None:
-    counts = Counter(m.year for m in mentions if m.year is not None)
-    if not counts:
-        return None
-    return max(counts, key=lambda y: (counts[y], y))

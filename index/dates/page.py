@@ -1,20 +1,26 @@
-"""A page's publication date from the page itself: a sidecar manifest, a printed page date, the
-file name — and, failing those, an inference from the text (index/dates/infer.py).
+"""A page's publication date from what states it — or an inference that says it is one.
 
 In order of trust:
 
 1. the sidecar manifest entry (someone who knew wrote it down),
-2. a date printed as page furniture ("2022年10月17日 星期一" on its own line, or with a weekday),
-3. a date in the file name or its folder name ("2022-10-17", "20221017", "2022年10月17日"),
-4. an inference from the dates mentioned in the articles.
+2. the file's own metadata (`Page.metadata.date`: HTML `<meta>`, PDF or DOCX properties, Markdown
+   front matter), as its reader found it,
+3. a date printed as page furniture ("2022年10月17日 星期一" on its own line, or with a weekday),
+4. a date in the file name or its folder name ("2022-10-17", "20221017", "2022年10月17日"),
+5. an inference from the stories' datelines (index/dates/infer.py), marked `inferred`.
+
+Anything else leaves the page undated.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from collections.abc import Sequence
 from pathlib import Path
 
-from index.dates.infer import infer_from_mentions
+from index.dates.datelines import Dateline
+from index.dates.infer import infer_page_date
 from index.dates.mentions import DateMention, article_date, find_dates
 from index.reader import Page
 from index.records import ArticleDate
@@ -23,12 +29,17 @@ from index.records import ArticleDate
 # clause punctuation means the date sits in a sentence.
 _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！？!?、]")
 _FURNITURE_ROOM = 12
+# a time of day after the date makes it an event's time ("2017年10月29日凌晨"), not the issue's date
+_TIME_OF_DAY = re.compile(r"^[ \t\u3000]*(?:凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|晚|夜|\d{1,2}[时点])")
+# a clock time may follow a web page's publication date: "2018-05-14 08:32"
+_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _FILE_DATE_RES = (
     re.compile(r"(?<![0-9A-Za-z])(?P<y>\d{4})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?![0-9A-Za-z])"),
     re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"),
     re.compile(r"(?<![0-9A-Za-z])(?P<y>\d{4})[-_.](?P<m>\d{1,2})(?![0-9A-Za-z]|[-_.]\d)"),
     re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?!\d)"),
 )
+_EPOCH = dt.date(1970, 1, 1)  # what a site prints for an empty time stamp
 _ISO_RE = re.compile(r"(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?")
 
 
@@ -54,15 +65,23 @@ def labelled_date(value: str, *, source: str) -> ArticleDate | None:
     return ArticleDate(iso.value, iso.precision, source) if iso else None
 
 
-def resolve_page_date(page: Page, *, sidecar: dict | None = None) -> ArticleDate:
-    """The page's date from the best evidence; `sidecar` is the page's manifest entry, if any."""
-    from_sidecar = parse_iso_date((sidecar or {}).get("date"))
+def resolve_page_date(
+    page: Page, *, sidecar: dict | None = None, datelines: Sequence[Dateline] = (), openings: Sequence[str] = ()
+) -> ArticleDate:
+    """The page's date from the best evidence; `sidecar` is the page's manifest entry, if any;
+    `datelines` and `openings` (each story's opening words) those of the page's stories, for an
+    inference when nothing states the date."""
+    return stated_page_date(page, sidecar=sidecar) or infer_page_date(datelines, openings) or ArticleDate.unknown()
+
+
+def stated_page_date(page: Page, *, sidecar: dict | None = None) -> ArticleDate | None:
+    """The date the sidecar, the file's metadata, the printed page or the file name gives."""
+    metadata = page.metadata.date if isinstance(page.metadata.date, ArticleDate) else None
     return (
-        from_sidecar
+        parse_iso_date((sidecar or {}).get("date"))
+        or (metadata if metadata is not None and metadata.iso() else None)
         or printed_page_date(page.text)
         or file_name_date(page.path)
-        or infer_from_mentions(find_dates(page.text))
-        or ArticleDate.unknown()
     )
 
 
@@ -112,9 +131,11 @@ def _lines_with_offsets(text: str):
 
 
 def _is_printed(mention: DateMention, line: str) -> bool:
-    if mention.year is None:
+    if mention.year is None or mention.date() == _EPOCH:
         return False
-    rest = (line[: mention.start] + line[mention.end :]).strip(" \t\u3000#*|｜")
+    if _TIME_OF_DAY.match(line[mention.end :]):
+        return False
+    rest = _CLOCK.sub("", line[: mention.start] + line[mention.end :]).strip(" \t\u3000#*|｜")
     if not mention.is_full:
         return rest == ""  # a bare "2022年10月" line; with more text it is a sentence or a headline
     if _CLAUSE_PUNCT.search(rest):

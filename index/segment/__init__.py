@@ -1,4 +1,4 @@
-"""A page → its stories, as `Article` records.
+"""A page → its stories, undated (index/ingest.py dates them into `Article` records).
 
 An export's labelled records (标题：… 日期：… then the text) and Markdown front matter are read as
 such (index/formats/records.py); anything else is split as a printed page: its lines are
@@ -8,39 +8,34 @@ classified by shape (lines.py), grouped into stories (plan.py) and cut out verba
 from __future__ import annotations
 
 from dataclasses import replace
-from pathlib import Path
 
 from index.dates import labelled_date
 from index.formats.records import Record, front_matter, records
 from index.reader import Page
-from index.records import Article, ArticleDate
-from index.segment.build import build_article
+from index.segment.build import build_story
 from index.segment.lines import Line, classify, scan
 from index.segment.plan import StoryPlan, plan_stories
+from index.segment.story import Story, StoryKind
 
-__all__ = ["split_page"]
+__all__ = ["Story", "StoryKind", "segment"]
 
 
-def split_page(page: Page, *, page_date: ArticleDate) -> list[Article]:
-    """The articles of `page`, in page order; ids `<file stem>#001`, `#002`, …"""
+def segment(page: Page) -> list[Story]:
+    """The stories of `page`, in page order."""
     meta, start = front_matter(page.text)
-    if meta.get("date") and page_date.source != "sidecar":  # the archive owner's sidecar still wins
-        page_date = labelled_date(meta["date"], source="front-matter") or page_date
     found = [Record(meta, start=start, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
     lines = scan(page.text)
     # a printed page, or what precedes an export's first record
     first_record = found[0].start if found else len(page.text)
     printed = [line for line in lines if start <= line.start < first_record]
-    articles = [build_article(page, printed, plan, page_date=page_date) for plan in (plan_stories(printed) if printed else [])]
-    articles += [_record_article(page, lines, record, page_date=page_date) for record in found]
-    stem = Path(page.source).stem
-    kept = [a for a in articles if a is not None]
-    return [replace(a, id=f"{stem}#{n:03d}") for n, a in enumerate(kept, 1)]
+    stories = [build_story(page.text, printed, plan) for plan in (plan_stories(printed) if printed else [])]
+    stories += [_record_story(page, lines, record) for record in found]
+    return [s for s in stories if s is not None]
 
 
-def _record_article(page: Page, lines: list[Line], record: Record, *, page_date: ArticleDate) -> Article | None:
-    """A labelled record as an article: its fields give title, kicker, byline and date; its text
-    is the page's lines between the labels and the next record, breaks repaired as on a page."""
+def _record_story(page: Page, lines: list[Line], record: Record) -> Story | None:
+    """A labelled record as a story: its fields give title, kicker, byline and date; its text is
+    the page's lines between the labels and the next record, breaks repaired as on a page."""
     body = [_from_body_start(page, line, record) for line in lines if line.end > record.body_start and line.start < record.end]
     if not body:
         return None
@@ -49,7 +44,7 @@ def _record_article(page: Page, lines: list[Line], record: Record, *, page_date:
     title = fields["title"] + (f"——{fields['subtitle'].lstrip('—')}" if fields.get("subtitle") else "")
     plan = StoryPlan(first=0, text_first=0, title=title, kicker=fields.get("kicker") or None,
                      byline=fields.get("byline") or None, last=len(body) - 1)
-    return build_article(page, body, plan, page_date=date or page_date)
+    return build_story(page.text, body, plan, stated_date=date)
 
 
 def _from_body_start(page: Page, line: Line, record: Record) -> Line:

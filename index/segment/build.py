@@ -1,52 +1,49 @@
-"""A planned story → an `Article`: verbatim text, title, byline and dateline.
+"""A planned story → a `Story`: verbatim text, title, byline and dateline.
 
-`Article.text` is page text from the story's first line after the headline (usually the byline)
+`Story.text` is page text from the story's first line after the headline (usually the byline)
 to its last line, except for line breaks the print layout put in the middle of a sentence: those
-are removed and recorded in `Article.joins`, so every offset maps back to the page.
+are removed and recorded in `Story.joins`, so every offset maps back to the page.
 """
 
 from __future__ import annotations
 
 import re
 
-from index.dates import find_dates, resolve_article_date
+from index.dates import Dateline, find_dateline, opening
 from index.formats.text import unemphasized
-from index.reader import Page
-from index.records import Article, ArticleDate
+from index.records import ArticleDate
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation
-from index.segment.plan import StoryKind, StoryPlan
+from index.segment.plan import StoryPlan
+from index.segment.story import Story, StoryKind
 
-# A dateline is a date in the opening words of the lead; past these it reports something else.
-_DATELINE_WINDOW = 80
-# Words that make a date a reference rather than the news date: "截至11月1日", "自10月10日…以来".
-_REFERENCE_BEFORE = ("截至", "截止", "自", "从", "至", "到", "去年", "前年")
 _TITLE_MAX = 30
 
 
-def build_article(page: Page, lines: list[Line], plan: StoryPlan, *, page_date: ArticleDate) -> Article | None:
-    """The article `plan` makes of `lines` (a page's lines); None when it holds no line."""
+def build_story(
+    page_text: str, lines: list[Line], plan: StoryPlan, *, stated_date: ArticleDate | None = None
+) -> Story | None:
+    """The story `plan` makes of `lines` (a page's lines); None when it holds no line."""
     body = lines[plan.text_first : plan.last + 1]
     if not body:
         return None
     page_start, page_end = body[0].start, body[-1].end
-    text, joins = _cut(page.text, page_start, page_end, _layout_breaks(body))
+    text, joins = _cut(page_text, page_start, page_end, _layout_breaks(body))
     byline = plan.byline
     if byline is None and body[0].kind in (LineKind.BYLINE, LineKind.REPORTER):
         byline = _byline_of(body[0])
-    dateline = None if plan.kind == StoryKind.COLUMN else _dateline(body)
-    return Article(
-        id="",
-        source=page.source,
+    return Story(
         title=plan.title or _title_from_text(body),
         kicker=plan.kicker,
         byline=byline,
-        date=resolve_article_date(dateline, page_date),
+        kind=plan.kind,
         text=text,
-        kind=plan.kind.value,
         page_start=page_start,
         page_end=page_end,
         joins=joins,
+        dateline=None if plan.kind == StoryKind.COLUMN else _dateline(body),
+        opening=opening(lead(body)),
+        stated_date=stated_date,
     )
 
 
@@ -103,15 +100,11 @@ def lead(body: list[Line]) -> str:
     return ""
 
 
-def _dateline(body: list[Line]) -> str | None:
-    """The news date in the lead's opening words, unless it is a reference ("截至11月1日")."""
-    # a wire byline carries its own date: "新华社北京10月17日电（记者 …）"
+def _dateline(body: list[Line]) -> Dateline | None:
+    """The date that opens the story: in a wire byline ("新华社北京10月17日电（记者 …）") or in the
+    lead's first sentence."""
     agency = shapes.BYLINE.match(body[0].text) if body[0].kind == LineKind.BYLINE else None
-    for text in (body[0].text[: agency.end()] if agency else "", lead(body)[:_DATELINE_WINDOW]):
-        for mention in find_dates(text):
-            if mention.day is not None and not text[: mention.start].rstrip().endswith(_REFERENCE_BEFORE):
-                return text[mention.start : mention.end]
-    return None
+    return find_dateline(lead(body), wire=body[0].text[: agency.end()] if agency else "")
 
 
 def _title_from_text(body: list[Line]) -> str:

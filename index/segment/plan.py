@@ -9,19 +9,13 @@ mid-story, text after a caption) becomes a story of its own.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from enum import Enum
 
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation, finished, paragraph_start
+from index.segment.story import StoryKind
 
 HEADING, SUBTITLE, BODY = LineKind.HEADING, LineKind.SUBTITLE, LineKind.BODY
 BYLINE, REPORTER, CREDIT = LineKind.BYLINE, LineKind.REPORTER, LineKind.CREDIT
-
-
-class StoryKind(str, Enum):
-    NEWS = "news"
-    COLUMN = "column"  # a label such as 今日评论, a title, the author's name
-    CAPTION = "caption"  # photo news closed by a "记者 … 摄" credit
 
 
 @dataclass(frozen=True)

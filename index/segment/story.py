@@ -1,0 +1,42 @@
+"""`Story`: one story of a page as segmentation finds it, before it is dated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from index.dates import Dateline
+from index.records import Article, ArticleDate
+
+
+class StoryKind(str, Enum):
+    NEWS = "news"
+    COLUMN = "column"  # a label such as 今日评论, a title, the author's name
+    CAPTION = "caption"  # photo news closed by a "记者 … 摄" credit
+
+
+@dataclass(frozen=True)
+class Story:
+    """Headline, kicker, byline and dateline of a story, and its text: verbatim page text from
+    `page_start` to `page_end` with the `joins` (article offset, removed page text) taken out.
+    `opening` is the lead's opening words, where a dateline stands; `stated_date` is a date the
+    export labels the story with (日期：…), if any."""
+
+    title: str
+    kicker: str | None
+    byline: str | None
+    kind: StoryKind
+    text: str
+    page_start: int
+    page_end: int
+    joins: tuple[tuple[int, str], ...] = ()
+    dateline: Dateline | None = None
+    opening: str = ""
+    stated_date: ArticleDate | None = None
+
+    def article(self, *, id: str, source: str, date: ArticleDate) -> Article:
+        return Article(
+            id=id, source=source, title=self.title, kicker=self.kicker, byline=self.byline, date=date,
+            text=self.text, kind=self.kind.value, page_start=self.page_start, page_end=self.page_end,
+            joins=self.joins,
+        )  # fmt: skip

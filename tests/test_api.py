@@ -76,7 +76,7 @@ def test_ask_returns_what_ask_json_prints(real_client, real_service):
     assert response.json() == expected
     assert set(expected) == {"question", "answer", "found", "citations"}
     for citation in expected["citations"]:  # where each date came from, so a client can show an inference as one
-        assert citation["date_source"] == real_service.retriever.store.article(citation["article_id"]).date.source
+        assert citation["date_source"] == real_service.archive.articles.article(citation["article_id"]).date.source
 
 
 def test_search_returns_hits_within_the_dates(real_client):

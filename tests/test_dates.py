@@ -108,8 +108,10 @@ def test_printed_page_date_with_or_without_weekday(line):
 def test_date_inside_a_sentence_is_not_the_page_date():
     text = "标题\n\n2022年5月20日，开发区组织开展直播活动。\n"
     assert stated_page_date(page(text)) is None
-    # it is the story's dateline, so the page may be inferred to its year, and says so
-    assert date_of_page(page(text)) == year(2022, "inferred")
+    # it is the story's dateline: the day of an event, and one story's alone dates no page
+    assert date_of_page(page(text)) == ArticleDate.unknown()
+    two = "标题\n\n本报讯 2022年5月20日，开发区组织开展直播活动。\n另一条消息\n本报讯 2022年5月22日，开发区召开会议。\n"
+    assert date_of_page(page(two)) == month(2022, 5, "inferred")
 
 
 @pytest.mark.parametrize("line", ["2017年10月29日凌晨", "2017年10月29日 下午", "2017年10月29日8时许"])
@@ -176,7 +178,7 @@ def datelines(*sentences: str) -> list[Dateline]:
         (("12月28日，会议。", "12月30日，会议。"), "2022年1月3日，新规发布。", month(2021, 12, "inferred")),
         # full datelines only: the month when two fall in the latest one, else the year
         (("2019 年 12 月 18 日，颁奖。", "2019 年 12 月 31 日上午，健步走。"), "", month(2019, 12, "inferred")),
-        (("2019 年 3 月 18 日，颁奖。", "2019 年 12 月 31 日上午，健步走。"), "", year(2019, "inferred")),
+        (("2019 年 11 月 28 日，颁奖。", "2019 年 12 月 2 日上午，健步走。"), "", year(2019, "inferred")),
         # no full date: a year alone that the datelines' own sentences name
         (("3月16日，示范区召开2022年重大项目推进会。", "3月28日，会议。"), "", month(2022, 3, "inferred")),
     ],
@@ -189,6 +191,8 @@ def test_inference_from_datelines(openings, text, expected):
     ("openings", "text"),
     [
         ((), "到2049年建成。2022年重大项目储备工作。2018年的数据显示。"),  # no dateline: years alone say nothing
+        (("2018年11月7日，警方抓获嫌疑人。",), ""),  # one story's dateline: an event, perhaps long before its report
+        (("2019 年 3 月 18 日，颁奖。", "2019 年 12 月 31 日上午，健步走。"), ""),  # datelines that agree on no period
         (("5月26日，老兵们在山上植树。",), "他们的目标是到2049年种满整座山。"),  # a target
         (("5月26日，植树活动举行，目标是到2049年种满全山。",), ""),  # a target in the dateline's sentence
         (("5月26日，记者来到创办于1996年的儿童村。",), ""),  # a past event in the dateline's sentence
@@ -258,7 +262,10 @@ def test_article_without_dateline_takes_the_page_date_at_its_precision():
 
 
 def test_full_dateline_is_taken_as_printed():
-    assert resolve_article_date(dl("2019 年 12 月 19 日"), month(2019, 12, "inferred")) == day(2019, 12, 19, "dateline")
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), day(2019, 12, 20, "page-print")) == day(2019, 12, 19, "dateline")
+    # on a page that states no date, the day the story reports is its publication date only by inference
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), month(2019, 12, "inferred")) == day(2019, 12, 19, "dateline+inferred")
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), ArticleDate.unknown()) == ArticleDate.unknown()
 
 
 def test_dateline_without_any_year_stays_unknown():

@@ -87,14 +87,18 @@ def opening(lead: str) -> str:
 def resolve_article_date(dateline: Dateline | None, page_date: ArticleDate) -> ArticleDate:
     """An article's date: its dateline placed in the page's year, else the page date.
 
-    A dateline with a year is taken as printed. Without a dateline the article has the page's date
-    at the page's precision.
+    A dateline with a year is taken as printed. It is the day the story reports, so on a page that
+    does not state its own date it is the publication date only by inference ("dateline+inferred"),
+    and only where the page's date could be inferred (from several stories' datelines): one story's
+    dateline alone may be an event long before its report.
+    Without a dateline the article has the page's date at the page's precision.
     """
-    if dateline is None:
+    if dateline is None or page_date.iso() is None:
         return page_date
     mention = dateline.mention
     if mention.year is not None:
-        return article_date(mention.year, mention.month, mention.day, source="dateline") or page_date
+        source = "dateline+inferred" if page_date.inferred else "dateline"
+        return article_date(mention.year, mention.month, mention.day, source=source) or page_date
     placed = _place_dateline(mention.month, mention.day, page_date)
     if placed is None:
         return page_date

@@ -1,7 +1,9 @@
 """A page's date inferred from its stories' datelines, when the page itself states none.
 
 The evidence is the datelines — the dates that open the stories (index/dates/datelines.py) — and
-nothing else decides the month. A year comes from the datelines themselves when they print one;
+nothing else decides the month. One story's dateline is the day of the news it reports, which a
+retrospective or a late report may print long after; only the datelines of two stories or more,
+agreeing on a period, date a page. A year comes from the datelines themselves when they print one;
 otherwise from a date that a story's opening words name as news (not a target, a past event, a
 span or a cut-off: index/dates/context.py):
 
@@ -33,6 +35,7 @@ from index.records import ArticleDate, Precision
 INFERRED = "inferred"
 # Datelines outside this span around the bulk of a page's datelines are set aside as strays.
 _OUTLIER_DAYS = 45
+_MIN_DATELINES = 2  # of different stories, agreeing
 
 
 def infer_page_date(datelines: Sequence[Dateline], openings: Sequence[str] = ()) -> ArticleDate | None:
@@ -40,7 +43,7 @@ def infer_page_date(datelines: Sequence[Dateline], openings: Sequence[str] = ())
     words) for a year; None when they imply none."""
     full = sorted(d.mention.date() for d in datelines if d.mention.year is not None)
     month_days = [(d.mention.month, d.mention.day) for d in datelines if d.mention.year is None]
-    if not full and not month_days:
+    if len(full) + len(month_days) < _MIN_DATELINES:
         return None
     anchors = full or _full_dates_near(openings, month_days)
     if anchors:
@@ -49,7 +52,7 @@ def infer_page_date(datelines: Sequence[Dateline], openings: Sequence[str] = ())
         year = _dateline_year(datelines)
         placed = [safe_date(year, *md) for md in month_days] if year else []
     dates = _without_outliers(sorted(d for d in [*full, *placed] if d is not None))
-    if not dates:
+    if len(dates) < _MIN_DATELINES or dates[-1] - dates[0] > dt.timedelta(days=2 * _OUTLIER_DAYS):
         return None
     latest = dates[-1]
     if placed or sum(1 for d in full if (d.year, d.month) == (latest.year, latest.month)) >= 2:

@@ -20,7 +20,8 @@ _DATE_RE = re.compile(
     # month and day without a year: 5月23日
     rf"|(?<!\d)(?P<m2>\d{{1,2}}){_SP}月{_SP}(?P<d2>\d{{1,2}}){_SP}[日号]{_WEEKDAY.replace('<w>', '<w2>')}"
     # numeric: 2022-10-17, 2022/10/17, 2022.10.17 (one separator throughout)
-    r"|(?<![\d.])(?P<y3>\d{4})(?P<sep>[-/.])(?P<m3>\d{1,2})(?P=sep)(?P<d3>\d{1,2})(?![\d])"
+    # (a time stamp may be glued to the day: "2017-11-1709:07:21")
+    r"|(?<![\d.])(?P<y3>\d{4})(?P<sep>[-/.])(?P<m3>\d{1,2})(?P=sep)(?P<d3>\d{1,2})(?:(?!\d)|(?=\d{1,2}:\d{2}))"
 )
 _WEEKDAYS = "一二三四五六日"
 # Dates in Chinese numerals, as mastheads and formal texts print them: 二〇二一年六月八日,

@@ -6,8 +6,10 @@ In order of trust:
 2. the file's own metadata (`Page.metadata.date`: HTML `<meta>`, PDF or DOCX properties, Markdown
    front matter), as its reader found it,
 3. a date printed as page furniture ("2022年10月17日 星期一" on its own line, or with a weekday),
+   or a web page's own time stamp ("2018-05-14 08:32": index/dates/stamps.py),
 4. a date in the file name or its folder name ("2022-10-17", "20221017", "2022年10月17日"),
-5. an inference from the stories' datelines (index/dates/infer.py), marked `inferred`.
+5. a date in the page's own web address, printed on it ("…/20190215/…"),
+6. an inference from the stories' datelines (index/dates/infer.py), marked `inferred`.
 
 Anything else leaves the page undated.
 """
@@ -22,6 +24,7 @@ from pathlib import Path
 from index.dates.datelines import Dateline
 from index.dates.infer import infer_page_date
 from index.dates.mentions import DateMention, article_date, find_dates
+from index.dates.stamps import is_stamp, stamp_date, url_date
 from index.reader import Page
 from index.records import ArticleDate
 
@@ -31,8 +34,6 @@ _CLAUSE_PUNCT = re.compile(r"[，,。；;：:！？!?、]")
 _FURNITURE_ROOM = 12
 # a time of day after the date makes it an event's time ("2017年10月29日凌晨"), not the issue's date
 _TIME_OF_DAY = re.compile(r"^[ \t\u3000]*(?:凌晨|清晨|早上|早晨|上午|中午|午后|下午|傍晚|晚上|晚间|夜间|夜里|深夜|晚|夜|\d{1,2}[时点])")
-# a clock time may follow a web page's publication date: "2018-05-14 08:32"
-_CLOCK = re.compile(r"(?<!\d)\d{1,2}:\d{2}(?::\d{2})?(?!\d)")
 _FILE_DATE_RES = (
     re.compile(r"(?<![0-9A-Za-z])(?P<y>\d{4})(?P<sep>[-_.]?)(?P<m>\d{2})(?P=sep)(?P<d>\d{2})(?![0-9A-Za-z])"),
     re.compile(r"(?<!\d)(?P<y>\d{4})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日"),
@@ -75,13 +76,16 @@ def resolve_page_date(
 
 
 def stated_page_date(page: Page, *, sidecar: dict | None = None) -> ArticleDate | None:
-    """The date the sidecar, the file's metadata, the printed page or the file name gives."""
+    """The date the sidecar, the file's metadata, the printed page (a printed date, a web page's
+    time stamp), the file name or the page's own address gives."""
     metadata = page.metadata.date if isinstance(page.metadata.date, ArticleDate) else None
     return (
         parse_iso_date((sidecar or {}).get("date"))
         or (metadata if metadata is not None and metadata.iso() else None)
         or printed_page_date(page.text)
+        or stamp_date(page.text)
         or file_name_date(page.path)
+        or url_date(page.text)
     )
 
 
@@ -133,9 +137,9 @@ def _lines_with_offsets(text: str):
 def _is_printed(mention: DateMention, line: str) -> bool:
     if mention.year is None or mention.date() == _EPOCH:
         return False
-    if _TIME_OF_DAY.match(line[mention.end :]):
-        return False
-    rest = _CLOCK.sub("", line[: mention.start] + line[mention.end :]).strip(" \t\u3000#*|｜")
+    if _TIME_OF_DAY.match(line[mention.end :]) or is_stamp(line, mention.end):
+        return False  # an event's time, or a machine's time stamp (index/dates/stamps.py)
+    rest = (line[: mention.start] + line[mention.end :]).strip(" \t\u3000#*|｜")
     if not mention.is_full:
         return rest == ""  # a bare "2022年10月" line; with more text it is a sentence or a headline
     if _CLAUSE_PUNCT.search(rest):

@@ -9,17 +9,17 @@ from __future__ import annotations
 
 import re
 
-_HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*$")
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
 _EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
 #: the marks an emphasised run may open or close with, for patterns that read around them
 EMPHASIS_MARK = r"(?:\*\*|__)"
 
 
-def heading_text(line: str) -> str | None:
-    """The text of a Markdown heading line (`## 标题 ##` → `标题`, emphasis removed); None for
-    any other line."""
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of a Markdown heading line (`## 标题 ##` → (2, `标题`), emphasis removed);
+    None for any other line."""
     match = _HEADING.match(line)
-    return unemphasized(match.group(1)).strip() if match else None
+    return (len(match.group(1)), unemphasized(match.group(2)).strip()) if match else None
 
 
 def unemphasized(text: str) -> str:

@@ -53,5 +53,5 @@ def _from_body_start(page: Page, line: Line, record: Record) -> Line:
     if line.start >= record.body_start:
         return line
     text = page.text[record.body_start : line.end].strip()
-    kind, md, label = classify(text)
-    return replace(line, start=line.end - len(text), text=text, kind=kind, md=md, label=label)
+    kind, level, label = classify(text)
+    return replace(line, start=line.end - len(text), text=text, kind=kind, level=level, label=label)

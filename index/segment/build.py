@@ -43,6 +43,8 @@ def build_story(
         joins=joins,
         dateline=None if plan.kind == StoryKind.COLUMN else _dateline(body),
         opening=opening(lead(body)),
+        head_start=lines[plan.first].start if plan.first < len(lines) else page_start,
+        title_start=lines[plan.title_line].start if plan.title_line is not None else None,
         stated_date=stated_date,
     )
 

@@ -14,7 +14,7 @@ from enum import Enum
 from functools import cache
 
 from index.dates import is_page_furniture_date
-from index.formats.text import heading_text, unemphasized
+from index.formats.text import heading, unemphasized
 from index.segment import shapes
 
 
@@ -36,6 +36,8 @@ _CLOSERS = "”’」』\"'"
 _BRACKET_CLOSERS = ")）】》"
 _EDITOR_CODE = re.compile(r"[\u2460-\u2473]\d{0,2}$")  # "②7": the desk code after an article
 _MAX_SKIPPED = 4  # photo labels and furniture lines a broken sentence may jump over
+_TOP_TITLE_MAX = 64
+_NOT_A_TITLE_END = "。；;，,、：:（(《“‘"
 
 
 @dataclass(frozen=True)
@@ -45,10 +47,15 @@ class Line:
     text: str
     gap: int  # blank lines before this one; 0 for the first line and within a block
     kind: LineKind
-    md: bool = False  # a Markdown heading
+    level: int = 0  # a Markdown heading's level (1 for "#"), 0 for any other line
     label: str = ""  # the text without Markdown marks
     indent: bool = False  # the raw line starts with white space ("　　" opens a paragraph)
     para: bool = True  # starts a paragraph (False: a hard-wrapped continuation line)
+
+    @property
+    def md(self) -> bool:
+        """A Markdown heading."""
+        return self.level > 0
 
     @property
     def skippable(self) -> bool:
@@ -64,14 +71,25 @@ def scan(text: str) -> list[Line]:
         content = raw.strip()
         if content:
             start = offset + len(raw) - len(raw.lstrip())
-            kind, md, label = classify(content)
+            kind, level, label = classify(content)
             gap = blanks if lines else 0
-            lines.append(Line(start, start + len(content), content, gap, kind, md, label, indent=start > offset))
+            lines.append(Line(start, start + len(content), content, gap, kind, level, label, indent=start > offset))
             blanks = 0
         else:
             blanks += 1
         offset += len(raw) + 1
-    return _refine_fragments(_mark_paragraphs(lines))
+    return _refine_fragments(_mark_paragraphs(_title_on_top(lines)))
+
+
+def _title_on_top(lines: list[Line]) -> list[Line]:
+    """A page's first line, set off from the rest by a blank line and too short for a paragraph,
+    is its headline even with the punctuation web headlines use ("提醒！冻雨再袭，这些地区要注意！")."""
+    if len(lines) < 2 or lines[0].kind != LineKind.BODY or lines[1].gap == 0:
+        return lines
+    text = lines[0].label
+    if len(text) > _TOP_TITLE_MAX or text[-1] in _NOT_A_TITLE_END or not shapes.balanced(text):
+        return lines
+    return [replace(lines[0], kind=LineKind.HEADING), *lines[1:]]
 
 
 def _mark_paragraphs(lines: list[Line]) -> list[Line]:
@@ -82,17 +100,17 @@ def _mark_paragraphs(lines: list[Line]) -> list[Line]:
     return [replace(line, para=i == 0 or line.gap > 0 or line.indent) for i, line in enumerate(lines)]
 
 
-def classify(text: str) -> tuple[LineKind, bool, str]:
-    """(kind, is a Markdown heading, text without Markdown marks) of one stripped line."""
+def classify(text: str) -> tuple[LineKind, int, str]:
+    """(kind, Markdown heading level or 0, text without Markdown marks) of one stripped line."""
     # the hot path of parsing: simplify each form of the line once and use the plain patterns
     simple = shapes.simplified(text)
     if shapes.FURNITURE.pattern.search(simple) or is_page_furniture_date(text):
-        return LineKind.FURNITURE, False, text
-    heading = heading_text(text)
-    if heading is not None:
-        return LineKind.HEADING, True, heading
+        return LineKind.FURNITURE, 0, text
+    marked = heading(text)
+    if marked is not None:
+        return LineKind.HEADING, *marked
     plain = unemphasized(text).strip()
-    return _kind_of_plain(plain, simple), False, plain
+    return _kind_of_plain(plain, simple), 0, plain
 
 
 def _kind_of_plain(plain: str, simple: str) -> LineKind:

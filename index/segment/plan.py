@@ -1,9 +1,21 @@
 """Which lines make which story, on a page read line by line.
 
-Stories are anchored where a headline is followed by a byline, by a column author, or is a
-Markdown heading, and where a credit line closes a caption. On pages with none of those anchors,
-every headline followed by prose opens a story. Prose outside every story (a page that opens
-mid-story, text after a caption) becomes a story of its own.
+A story starts only where the page shows one does:
+
+- a headline followed by a byline (本报讯（记者 …）, 新华社北京10月17日电, 人民网讯, 记者 王晨);
+- a byline opening a paragraph after a finished one, with no headline (a brief in a digest);
+- a column: a title over its author's name (a person's name: index/segment/names.py) or a column
+  label (今日评论) over a title;
+- a Markdown heading at a level the page uses for headlines over bylines;
+- on a page of several stories, a photo caption closed by its credit (记者 王晨 摄); on a page of
+  one story, the caption belongs to it;
+- the page's first headline.
+
+Anything else headline-shaped — ●…, 一、…, 【…】, 小标题, a question, a short bold line — is a
+sub-heading or a photo label inside the story around it. On a page whose stories carry bylines,
+prose before the first story (a page that opens mid-story) or between stories becomes a story of
+its own. A page with no byline is one story: from its headline to the furniture that closes it
+(责任编辑：…; what follows is the site's links and lists), or, without a headline, all of it.
 """
 
 from __future__ import annotations
@@ -12,6 +24,7 @@ from dataclasses import dataclass, replace
 
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation, finished, paragraph_start
+from index.segment.names import is_person_name
 from index.segment.story import StoryKind
 
 HEADING, SUBTITLE, BODY = LineKind.HEADING, LineKind.SUBTITLE, LineKind.BODY
@@ -28,6 +41,7 @@ class StoryPlan:
     byline: str | None = None
     run: tuple[int, int] | None = None  # the head lines (inclusive)
     last: int | None = None  # fixed last line (captions); else up to the next story
+    title_line: int | None = None  # the line the title was printed on, if it was
 
     def heads(self, i: int) -> bool:
         """True if line `i` is one of this story's head lines."""
@@ -37,15 +51,49 @@ class StoryPlan:
         return replace(self, kind=StoryKind.CAPTION, byline=credit, last=last)
 
 
+# On a page of several stories a photo with its caption is news of its own; on a one-story page
+# (a web article) it illustrates that story.
+_SEVERAL = 2
+
+
+@dataclass(frozen=True)
+class _Evidence:
+    """What the whole page shows about how it marks its stories."""
+
+    anchored: bool  # it has bylines: its stories are marked by them
+    story_levels: frozenset[int]  # Markdown heading levels it puts over bylines
+    top: int  # its first line that is not furniture
+
+    @classmethod
+    def of(cls, lines: list[Line]) -> _Evidence:
+        levels = {lines[i].level for i in range(len(lines) - 1) if lines[i].md and _over_byline(lines, i)}
+        top = next((i for i, line in enumerate(lines) if line.kind != LineKind.FURNITURE), len(lines))
+        return cls(any(line.kind in (BYLINE, REPORTER) for line in lines), frozenset(levels), top)
+
+
+def _over_byline(lines: list[Line], i: int) -> bool:
+    """True if the head lines from `i` on are followed by a byline."""
+    j = i + 1
+    while j < len(lines) and lines[j].kind in (HEADING, SUBTITLE):
+        j += 1
+    return j < len(lines) and lines[j].kind in (BYLINE, REPORTER)
+
+
 def plan_stories(lines: list[Line]) -> list[StoryPlan]:
     """The stories of a page's lines, in page order."""
-    anchored = any(line.kind in (BYLINE, REPORTER) or line.md for line in lines)
-    plans = [p for run in _head_runs(lines) if (p := _head_start(lines, run, anchored=anchored))]
-    plans = _add_captions(lines, plans)
+    if not lines:
+        return []
+    page = _Evidence.of(lines)
+    plans = [p for run in _head_runs(lines) if (p := _head_start(lines, run, page=page))]
+    plans += _byline_starts(lines, plans)
+    if len(plans) >= _SEVERAL:
+        plans = _add_captions(lines, plans)
     plans.sort(key=lambda p: p.first)
     ends = _ends(lines, plans)
     plans = [replace(p, last=end) for p, end in zip(plans, ends, strict=True) if end >= p.text_first]
-    return sorted(plans + _orphans(lines, plans), key=lambda p: p.first)
+    if page.anchored:
+        plans = sorted(plans + _orphans(lines, plans), key=lambda p: p.first)
+    return plans or _whole_page(lines)
 
 
 # --- headlines ----------------------------------------------------------------------------------
@@ -62,11 +110,11 @@ def _head_runs(lines: list[Line]) -> list[tuple[int, int]]:
     return runs
 
 
-def _head_start(lines: list[Line], run: tuple[int, int], *, anchored: bool) -> StoryPlan | None:
+def _head_start(lines: list[Line], run: tuple[int, int], *, page: _Evidence) -> StoryPlan | None:
     """The story a run of headline-shaped lines opens, if it opens one."""
     a, b = run
     nxt = lines[b + 1] if b + 1 < len(lines) else None
-    md = [i for i in range(a, b + 1) if lines[i].md]
+    md = [i for i in range(a, b + 1) if lines[i].level in page.story_levels]
     column = _column_start(lines, run, nxt, md)
     if column is not None:
         return column
@@ -74,13 +122,49 @@ def _head_start(lines: list[Line], run: tuple[int, int], *, anchored: bool) -> S
         title_i = md[-1] if md else _last_title_line(lines, a, b)
     elif md:
         title_i = md[-1]
-    elif not anchored and nxt is not None and nxt.kind == BODY and (a == 0 or finished(lines[a - 1])):
-        title_i = _last_title_line(lines, a, b)
+    elif a == page.top and not page.anchored and nxt is not None:
+        # the headline of a page that marks no story: its first line; the lines under it are its
+        # subtitle or the site's labels, and stay in the text
+        return replace(_plan_from_head(lines, (a, a), a, text_first=a + 1), run=run)
     else:
         return None
     if title_i is None or b + 1 >= len(lines):
         return None
     return _plan_from_head(lines, run, title_i, text_first=b + 1)
+
+
+def _byline_starts(lines: list[Line], plans: list[StoryPlan]) -> list[StoryPlan]:
+    """Stories with no headline, opened by a byline right after the finished prose of a story that
+    had a byline of its own: the briefs of a digest (本报武山讯…, 本报清水讯…). The first byline
+    under a headline is that story's (标题 / 原标题：… / 红网5月18日讯…); a byline under a byline is
+    one credit (中国江苏网6月19日讯 / （记者 …）…); a report a story quotes ("据新华社…电") is none."""
+    opened = {p.text_first for p in plans}
+    starts, credited = [], False
+    for i, line in enumerate(lines):
+        if i in opened:
+            credited = False
+        if line.kind == BYLINE and credited and _prose(lines[i - 1]) and not line.label.startswith("据"):
+            starts.append(StoryPlan(first=i, text_first=i))
+        credited = credited or line.kind in (BYLINE, REPORTER)
+    return starts
+
+
+def _prose(line: Line) -> bool:
+    """A finished paragraph of text (with or without a byline in front)."""
+    if line.kind == BYLINE:
+        credit = shapes.BYLINE.match(line.text)
+        return credit is not None and bool(line.text[credit.end() :].strip()) and finished(line)
+    return line.kind == BODY and finished(line)
+
+
+def _whole_page(lines: list[Line]) -> list[StoryPlan]:
+    """One story of every line, for a page that shows no headline on top or whose only line under
+    its headline is another headline-shaped one."""
+    kept = [i for i, line in enumerate(lines) if line.kind != LineKind.FURNITURE] or [0]
+    first, last = kept[0], kept[-1]
+    titled = lines[first].kind == HEADING and last > first
+    return [StoryPlan(first=first, text_first=first + 1 if titled else first, last=last,
+                      title=lines[first].label if titled else None, title_line=first if titled else None)]
 
 
 def _column_start(lines: list[Line], run, nxt: Line | None, md: list[int]) -> StoryPlan | None:
@@ -104,7 +188,11 @@ def _labelled_column(lines: list[Line], a: int, b: int) -> bool:
 
 
 def _is_author(line: Line) -> bool:
-    return line.kind == HEADING and shapes.AUTHOR.match(line.label) is not None
+    if line.kind != HEADING:
+        return False
+    if shapes.AUTHOR.match(line.label):
+        return True
+    return shapes.BARE_NAME.match(line.label) is not None and is_person_name(line.label)
 
 
 def _last_title_line(lines: list[Line], a: int, b: int) -> int | None:
@@ -126,7 +214,8 @@ def _plan_from_head(lines: list[Line], run, title_i: int, *, text_first: int, ki
     # A kicker sits right above its headline; a line set off by extra space is a photo label.
     if above >= a and lines[above].kind == HEADING and lines[title_i].gap <= 1 and lines[above].gap <= 1:
         first, kicker = above, lines[above].label
-    return StoryPlan(first=first, text_first=text_first, kind=kind, title=title or None, kicker=kicker, run=run)
+    return StoryPlan(first=first, text_first=text_first, kind=kind, title=title or None, kicker=kicker, run=run,
+                     title_line=title_i)
 
 
 # --- photo captions -----------------------------------------------------------------------------
@@ -155,7 +244,8 @@ def _credited_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None
         # a headline, a paragraph or two and a credit: the whole story is photo news
         plans[owner] = plans[owner].as_caption(credit, c)
     elif owner is None and j >= 0 and lines[j].kind == HEADING:
-        plans.append(StoryPlan(first=j, text_first=j + 1, kind=StoryKind.CAPTION, title=lines[j].label, byline=credit, last=c))
+        plans.append(StoryPlan(first=j, text_first=j + 1, kind=StoryKind.CAPTION, title=lines[j].label, byline=credit, last=c,
+                               title_line=j))
     elif not (count == 1 and j >= 0 and _byline_only(lines[j])):
         # no title of its own: only the paragraph right above the credit is the caption
         first = paragraph_start(lines, c - 1)
@@ -175,7 +265,8 @@ def _inline_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None:
         return
     owned = any(p.heads(above) for p in plans)
     if above >= 0 and lines[above].kind == HEADING and not lines[above].md and not owned and lines[c].gap <= 1:
-        plans.append(StoryPlan(first=above, text_first=c, kind=StoryKind.CAPTION, title=lines[above].label, byline=credit, last=c))
+        plans.append(StoryPlan(first=above, text_first=c, kind=StoryKind.CAPTION, title=lines[above].label, byline=credit,
+                               last=c, title_line=above))
     else:
         plans.append(StoryPlan(first=c, text_first=c, kind=StoryKind.CAPTION, byline=credit, last=c))
 
@@ -228,8 +319,8 @@ def _runs_through(lines: list[Line], k: int, first: int, last: int) -> bool:
 
 
 def _orphans(lines: list[Line], plans: list[StoryPlan]) -> list[StoryPlan]:
-    """Prose outside every story becomes a story of its own; stray headlines, banners and
-    furniture are dropped."""
+    """On a page whose stories carry bylines, prose outside every story becomes a story of its
+    own; stray headlines, banners and furniture are dropped."""
     covered = set()
     for plan in plans:
         covered.update(range(plan.first, plan.last + 1))
@@ -253,5 +344,5 @@ def _orphan_plan(lines: list[Line], group: list[int]) -> StoryPlan | None:
     last = max(i for i in group if lines[i].kind not in (HEADING, SUBTITLE))
     above = first - 1
     if above in group and lines[above].kind == HEADING and lines[first].gap <= 1:
-        return StoryPlan(first=above, text_first=first, title=lines[above].label, last=last)
+        return StoryPlan(first=above, text_first=first, title=lines[above].label, last=last, title_line=above)
     return StoryPlan(first=first, text_first=first, last=last)

@@ -39,19 +39,19 @@ class Simplified:
 
 
 SP = r"[ \t\u3000]*"
-_NO_BREAK = r"[^\s(（)）*，,。]"
+_NO_BREAK = r"[^\s(（)）【】*，,。]"
 _NAME = rf"[{CJK}A-Za-z0-9]{{1,12}}?"
 # a news site's or paper's name ends in one of these: 人民网, 胶东在线, 楚天都市报, 中新社, 新浪财经
 _MEDIA = r"(?:网|在线|信息港|报|社|台|客户端|新闻|财经|频道)"
 _CREDIT_DATE = rf"{_NO_BREAK}{{0,10}}?\d{{1,2}}{SP}月{SP}\d{{1,2}}{SP}日"
 BYLINE = Simplified(re.compile(
-    # 本报讯, 本报周口讯; wire services: 新华社电, 新华社北京10月17日电 (a date or nothing before 电)
-    rf"^{EMPHASIS_MARK}?(?:(?:本报{_NO_BREAK}{{0,12}}讯|{_NO_BREAK}{{1,8}}社(?:{_NO_BREAK}{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电"
+    # 本报讯, 本报周口讯, 本报约翰内斯堡11月26日电; wire services: 新华社电, 新华社北京10月17日电
+    rf"^{EMPHASIS_MARK}?(?:(?:本报{_NO_BREAK}{{0,12}}?讯|本报{_CREDIT_DATE}电|{_NO_BREAK}{{1,8}}社(?:{_NO_BREAK}{{0,10}}?\d{{1,2}}月\d{{1,2}}日)?电"
     # news sites and papers: 人民网北京12月10日电, 胶东在线4月26日讯, 法制网讯, 央视网消息, 【环球网综合报道】
     rf"|[【\[]?据?{_NAME}{_MEDIA}{_CREDIT_DATE}(?:讯|电|消息|报道|综合报道)[】\]]?"
     rf"|[【\[]?{_NAME}{_MEDIA}(?:讯|快讯|消息|综合报道)(?:[】\]]|(?![{CJK}])))"
     rf"{EMPHASIS_MARK}?"
-    rf"(?:{SP}[(（][^()（）\n]{{1,60}}[)）])?"
+    rf"(?:{SP}[(（【][^()（）【】\n]{{1,60}}[)）】])?"
     # or the bracketed credit alone, as some papers open a story: "（记者 王五）10月16日，…"
     r"|[(（](?:本报)?(?:特约|见习|首席|实习)?(?:记者|通讯员)[^()（）\n，,。]{1,60}[)）](?=\S))"
 ))
@@ -80,8 +80,10 @@ FURNITURE = Simplified(re.compile(
     rf"|^[{CJK}]{{2,6}}(?:日报|晚报|时报|晨报|商报|都市报)(?:[ \t\u3000][^，,。]{{0,12}})?$"  # the paper's name
 ))
 SUBTITLE = re.compile(r"^(?:——|--|──|—)[^。]{1,60}$")
-# A column's author line: a personal name, "文/李清华", "本报评论员".
-AUTHOR = Simplified(re.compile(rf"^(?:文[ \t]*[/／][ \t]*)?[{CJK}·]{{2,4}}$|^(?:本报)?(?:特约)?评论员(?:[ \t]+[{CJK}]{{2,4}})?$"))
+# A column's author line: "文/李清华", "本报评论员", or a bare name (index/segment/names.py says
+# whether two to four characters alone are one).
+AUTHOR = Simplified(re.compile(rf"^文[ \t]*[/／][ \t]*[{CJK}·]{{2,4}}$|^(?:本报)?(?:特约)?评论员(?:[ \t]+[{CJK}]{{2,4}})?$"))
+BARE_NAME = re.compile(rf"^[{CJK}·]{{2,4}}$")
 
 HEADLINE_MAX = 45
 _PAIRS = ("“”", "‘’", "《》", "（）", "()", "「」", "【】")

@@ -20,7 +20,8 @@ class Story:
     """Headline, kicker, byline and dateline of a story, and its text: verbatim page text from
     `page_start` to `page_end` with the `joins` (article offset, removed page text) taken out.
     `opening` is the lead's opening words, where a dateline stands; `stated_date` is a date the
-    export labels the story with (日期：…), if any."""
+    export labels the story with (日期：…), if any. `head_start` and `title_start` are page offsets
+    of its first head line and of its headline's line."""
 
     title: str
     kicker: str | None
@@ -32,6 +33,8 @@ class Story:
     joins: tuple[tuple[int, str], ...] = ()
     dateline: Dateline | None = None
     opening: str = ""
+    head_start: int | None = None  # where the story's head (kicker, headline) starts in the page
+    title_start: int | None = None  # where its headline's line starts, when the title was printed
     stated_date: ArticleDate | None = None
 
     def article(self, *, id: str, source: str, date: ArticleDate) -> Article:

@@ -315,3 +315,38 @@ def test_file_name_fixture_rolls_a_december_dateline_back():
 def test_a_date_is_shown_with_its_precision_and_an_inference_says_so(date, zh, en, inferred):
     assert (date.label("zh"), date.label("en"), date.inferred) == (zh, en, inferred)
     assert ArticleDate.from_json(date.to_json()) == date
+
+
+# --- what a web page prints for itself -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("标题\n\n2018-05-14 08:32 来源：城区新闻网\n正文。\n", day(2018, 5, 14, "page-print")),
+        ("标题\n\n2017-11-1709:07:21来源:城区网城区网讯 正文。\n", day(2017, 11, 17, "page-print")),  # glued
+        ("标题\n\n时间:2017/11/1414:57:14作者:甲来源:互联网\n", day(2017, 11, 14, "page-print")),
+        ("标题\n\n来源：城区日报 2018年12月13日 第七版\n正文。\n", day(2018, 12, 13, "page-print")),
+        ("标题\n\n城区网（微信号：chengqu）2019年2月9日：在新的一年里，正文。\n", day(2019, 2, 9, "page-print")),
+        ("标题\n\n正文。\nhttp://epaper.example.cn/rb/20190215/t20190215_1.htm\n", day(2019, 2, 15, "url")),
+        ("标题\n\n正文。\nhttp://court.example.cn/article/detail/2018/12/id/36.shtml\n", month(2018, 12, "url")),
+    ],
+)
+def test_a_web_page_dates_itself_by_its_time_stamp_credit_or_address(text, expected):
+    assert stated_page_date(page(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "标题\n\n正文。\n2015-7-28 10:57 上传\n",  # an attachment's upload
+        "标题\n\n本帖最后由 甲 于 2015-7-15 10:42 编辑\n正文。\n",  # a post's last edit
+        "标题\n\n投标截止时间延期至2017年8月28日16:00。\n",  # a deadline
+        "标题\n\n" + "正文。" * 120 + "\n据报道，2017年03月12日09:13，人民网发文。\n",  # quoted in a sentence, past the head
+        "标题\n\n" + "正文。" * 120 + "\n最新\n2018-12-12 05:05\n2018-12-13 07:10\n",  # a list's stamps that disagree
+        "标题\n\n正文。\nhttp://a.example.cn/20190215/1.htm\nhttp://b.example.cn/20181101/2.htm\n",  # addresses that disagree
+        "标题\n\n2018年5月3日：张某报警。\n",  # a chronology, not a credit
+    ],
+)
+def test_dates_a_web_page_prints_for_other_things_do_not_date_it(text):
+    assert stated_page_date(page(text)) is None

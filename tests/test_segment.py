@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from index.ingest import split_page
-from index.reader import Page
+from index.reader import Block, BlockRole, Page, TextSource
 from index.segment import StoryKind, segment
 from index.segment.lines import LineKind, scan
 from index.segment.names import is_person_name
@@ -153,3 +155,85 @@ def test_story_offsets_name_their_head_and_title_lines():
     assert (story.kicker, story.title) == ("干在实处", "开发区召开会议")
     assert (story.head_start, story.title_start) == (0, text.index("开发区召开会议"))
     assert text[story.page_start : story.page_end] == story.text
+
+
+# --- pages whose reader marked the layout ------------------------------------------------------
+
+R = BlockRole
+
+
+def laid_out(*stories: list[tuple[BlockRole, str]] | tuple[BlockRole, str], story_blocks: bool = True) -> Page:
+    """A page of the given (role, line) pieces; a list is one STORY block (when `story_blocks`)."""
+    text, blocks = "", []
+    for item in stories:
+        pieces = item if isinstance(item, list) else [item]
+        story_start = len(text)
+        for role, line in pieces:
+            blocks.append(Block(len(text), len(text) + len(line), role))
+            text += line + "\n"
+        if isinstance(item, list) and story_blocks:
+            blocks.append(Block(story_start, len(text), R.STORY))
+    return Page(source="p.html", path=Path("/archive/p.html"), text=text, encoding="utf-8", sha256="0",
+                text_source=TextSource.HTML, blocks=tuple(blocks))
+
+
+PARK = [
+    (R.KICKER, "城区民生"),
+    (R.HEADLINE, "城区新建公园开放"),
+    (R.BYLINE, "作者：张三"),
+    (R.PARAGRAPH, "城区新建的湖畔公园正式开放。"),
+    (R.SUBHEADING, "新增步道"),
+    (R.PARAGRAPH, "公园新增步道两公里"),  # no end punctuation: a paragraph all the same
+    (R.PARAGRAPH, "夜市恢复营业"),  # headline-shaped, but the layout says paragraph
+    (R.CAPTION, "市民在公园散步。 记者 甲 摄"),
+]
+MARKET = [(R.HEADLINE, "老街夜市恢复营业"), (R.PARAGRAPH, "本报讯（记者 乙）老街夜市恢复营业。")]
+
+
+def test_story_blocks_are_the_stories_and_what_lies_outside_them_is_not():
+    nav = (R.FURNITURE, "首页 新闻 视频")
+    stories = segment(laid_out(nav, PARK, MARKET, (R.PARAGRAPH, "相关新闻：城区举办读书节。")))
+    assert [(s.kicker, s.title, s.byline) for s in stories] == [
+        ("城区民生", "城区新建公园开放", "作者：张三"), (None, "老街夜市恢复营业", "本报讯（记者 乙）")]
+    assert stories[0].text == "作者：张三\n城区新建的湖畔公园正式开放。\n新增步道\n公园新增步道两公里\n夜市恢复营业\n市民在公园散步。 记者 甲 摄"
+    assert stories[0].joins == ()  # a break between two blocks is never a layout accident
+
+
+def test_one_story_block_stays_one_story_whatever_its_lines_look_like():
+    inside = [(R.HEADLINE, "城区新建公园开放"), (R.PARAGRAPH, "公园开放。"), (R.PARAGRAPH, "老街夜市恢复营业"),
+              (R.PARAGRAPH, "本报讯（记者 乙）老街夜市恢复营业。")]
+    [story] = segment(laid_out(inside))
+    assert story.title == "城区新建公园开放"
+
+
+def test_headline_blocks_open_stories_and_sub_headings_never_do():
+    page_ = laid_out(*PARK, *MARKET, story_blocks=False)
+    stories = segment(page_)
+    assert [(s.kicker, s.title) for s in stories] == [("城区民生", "城区新建公园开放"), (None, "老街夜市恢复营业")]
+    assert stories[0].text.endswith("市民在公园散步。 记者 甲 摄")
+
+
+def test_a_sub_heading_over_a_byline_opens_no_story():
+    pieces = [(R.PARAGRAPH, "城区新建公园开放"), (R.PARAGRAPH, "本报讯（记者 甲）公园开放。"),
+              (R.SUBHEADING, "夜市恢复营业"), (R.PARAGRAPH, "本报讯（记者 乙）夜市恢复营业。")]
+    assert len(segment(laid_out(*pieces, story_blocks=False))) == 1
+
+
+_ROLES = st.sampled_from([r for r in BlockRole if r is not BlockRole.STORY])
+_LINES = st.sampled_from(["城区新建公园开放", "本报讯（记者 甲）公园开放。", "公园新增步道两公里", "记者 甲 摄", "责任编辑：乙",
+                          "●提醒", "5月23日，会议召开。", "", "  ", "## 标题"]) | st.text(max_size=8)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.lists(st.tuples(_ROLES, _LINES), min_size=1, max_size=5) | st.tuples(_ROLES, _LINES), max_size=6),
+       st.booleans())
+def test_laid_out_pages_give_verbatim_stories(items, story_blocks):
+    page_ = laid_out(*items, story_blocks=story_blocks)
+    for story in segment(page_):
+        rebuilt, cursor = [], 0
+        for at, removed in story.joins:
+            rebuilt += [story.text[cursor:at], removed]
+            cursor = at
+        rebuilt.append(story.text[cursor:])
+        assert "".join(rebuilt) == page_.text[story.page_start : story.page_end]
+        assert story.title

@@ -6,7 +6,8 @@ In order of trust:
 2. the file's own metadata (`Page.metadata.date`: HTML `<meta>`, PDF or DOCX properties, Markdown
    front matter), as its reader found it,
 3. a date printed as page furniture ("2022年10月17日 星期一" on its own line, or with a weekday),
-   or a web page's own time stamp ("2018-05-14 08:32": index/dates/stamps.py),
+   or a web page's own time stamp or dated source credit ("2018-05-14 08:32", "来源：城区日报
+   2018年12月13日": index/dates/stamps.py),
 4. a date in the file name or its folder name ("2022-10-17", "20221017", "2022年10月17日"),
 5. a date in the page's own web address, printed on it ("…/20190215/…"),
 6. an inference from the stories' datelines (index/dates/infer.py), marked `inferred`.
@@ -24,7 +25,7 @@ from pathlib import Path
 from index.dates.datelines import Dateline
 from index.dates.infer import infer_page_date
 from index.dates.mentions import DateMention, article_date, find_dates
-from index.dates.stamps import is_stamp, stamp_date, url_date
+from index.dates.stamps import credit_date, is_stamp, stamp_date, url_date
 from index.reader import Page
 from index.records import ArticleDate
 
@@ -84,6 +85,7 @@ def stated_page_date(page: Page, *, sidecar: dict | None = None) -> ArticleDate 
         or (metadata if metadata is not None and metadata.iso() else None)
         or printed_page_date(page.text)
         or stamp_date(page.text)
+        or credit_date(page.text)
         or file_name_date(page.path)
         or url_date(page.text)
     )

@@ -1,8 +1,10 @@
 """A page → its stories, undated (index/ingest.py dates them into `Article` records).
 
 An export's labelled records (标题：… 日期：… then the text) and Markdown front matter are read as
-such (index/formats/records.py); anything else is split as a printed page: its lines are
-classified by shape (lines.py), grouped into stories (plan.py) and cut out verbatim (build.py).
+such (index/formats/records.py). A page whose reader marked its layout (`Page.blocks`: HTML,
+PDF, DOCX, scans) is split where the layout says (blocks.py). Anything else is split as a
+printed page: its lines are classified by shape (lines.py) and grouped into stories (plan.py).
+Either way each story is cut out verbatim (build.py).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from dataclasses import replace
 from index.dates import labelled_date
 from index.formats.records import Record, front_matter, records
 from index.reader import Page
+from index.segment.blocks import plan_by_layout, with_blocks
 from index.segment.build import build_story
 from index.segment.lines import Line, classify, scan
 from index.segment.plan import StoryPlan, plan_stories
@@ -25,10 +28,13 @@ def segment(page: Page) -> list[Story]:
     meta, start = front_matter(page.text)
     found = [Record(meta, start=start, body_start=start, end=len(page.text))] if meta.get("title") else records(page.text, start=start)
     lines = scan(page.text)
+    if page.blocks:
+        lines = with_blocks(lines, page.blocks)
     # a printed page, or what precedes an export's first record
     first_record = found[0].start if found else len(page.text)
     printed = [line for line in lines if start <= line.start < first_record]
-    stories = [build_story(page.text, printed, plan) for plan in (plan_stories(printed) if printed else [])]
+    plan = plan_by_layout if page.blocks else plan_stories
+    stories = [build_story(page.text, printed, p) for p in (plan(printed) if printed else [])]
     stories += [_record_story(page, lines, record) for record in found]
     return [s for s in stories if s is not None]
 

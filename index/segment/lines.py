@@ -15,6 +15,7 @@ from functools import cache
 
 from index.dates import is_page_furniture_date
 from index.formats.text import heading, unemphasized
+from index.reader import BlockRole
 from index.segment import shapes
 
 
@@ -51,6 +52,11 @@ class Line:
     label: str = ""  # the text without Markdown marks
     indent: bool = False  # the raw line starts with white space ("　　" opens a paragraph)
     para: bool = True  # starts a paragraph (False: a hard-wrapped continuation line)
+    # where the file's layout marks it (index/segment/blocks.py): its block's role, which story
+    # block and which other block it starts in
+    role: BlockRole | None = None
+    story: int | None = None
+    block: int | None = None
 
     @property
     def md(self) -> bool:
@@ -197,7 +203,8 @@ def continuation(lines: list[Line], i: int) -> int | None:
         return None
     for j in range(i + 1, min(i + 2 + _MAX_SKIPPED, len(lines))):
         if lines[j].kind == LineKind.BODY:
-            return j
+            # where the layout marks blocks, a break between two of them is no layout accident
+            return j if line.block is None or lines[j].block == line.block else None
         if not lines[j].skippable:
             return None
     return None

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from index.reader import BlockRole
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation, finished, paragraph_start
 from index.segment.names import is_person_name
@@ -102,7 +103,7 @@ def plan_stories(lines: list[Line]) -> list[StoryPlan]:
 def _head_runs(lines: list[Line]) -> list[tuple[int, int]]:
     runs, start = [], None
     for i, line in enumerate(lines + [None]):
-        if line is not None and line.kind in (HEADING, SUBTITLE):
+        if line is not None and line.kind in (HEADING, SUBTITLE) and line.role is not BlockRole.SUBHEADING:
             start = i if start is None else start
         elif start is not None:
             runs.append((start, i - 1))

@@ -17,8 +17,8 @@ from index.reader import Page
 from index.segment.blocks import plan_by_layout, with_blocks
 from index.segment.build import build_story
 from index.segment.lines import Line, classify, scan
-from index.segment.plan import StoryPlan, plan_stories
-from index.segment.story import Story, StoryKind
+from index.segment.plan import plan_stories
+from index.segment.story import Story, StoryKind, StoryPlan
 
 __all__ = ["Story", "StoryKind", "segment"]
 

@@ -14,8 +14,8 @@ from dataclasses import replace
 
 from index.reader import Block, BlockRole
 from index.segment.lines import Line, LineKind
-from index.segment.plan import StoryPlan, plan_stories
-from index.segment.story import StoryKind
+from index.segment.plan import plan_stories
+from index.segment.story import StoryKind, StoryPlan
 
 _HEAD_ROLES = (BlockRole.KICKER, BlockRole.HEADLINE, BlockRole.SUBTITLE)
 _KIND_OF_ROLE = {

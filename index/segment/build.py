@@ -14,8 +14,7 @@ from index.formats.text import unemphasized
 from index.records import ArticleDate
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation
-from index.segment.plan import StoryPlan
-from index.segment.story import Story, StoryKind
+from index.segment.story import Story, StoryKind, StoryPlan
 
 _TITLE_MAX = 30
 

@@ -24,32 +24,13 @@ from dataclasses import dataclass, replace
 
 from index.reader import BlockRole
 from index.segment import shapes
-from index.segment.lines import Line, LineKind, continuation, finished, paragraph_start
+from index.segment.captions import add_captions
+from index.segment.lines import Line, LineKind, continuation, finished
 from index.segment.names import is_person_name
-from index.segment.story import StoryKind
+from index.segment.story import StoryKind, StoryPlan
 
 HEADING, SUBTITLE, BODY = LineKind.HEADING, LineKind.SUBTITLE, LineKind.BODY
 BYLINE, REPORTER, CREDIT = LineKind.BYLINE, LineKind.REPORTER, LineKind.CREDIT
-
-
-@dataclass(frozen=True)
-class StoryPlan:
-    first: int  # first line of the story's head (kicker or title) or text
-    text_first: int
-    kind: StoryKind = StoryKind.NEWS
-    title: str | None = None
-    kicker: str | None = None
-    byline: str | None = None
-    run: tuple[int, int] | None = None  # the head lines (inclusive)
-    last: int | None = None  # fixed last line (captions); else up to the next story
-    title_line: int | None = None  # the line the title was printed on, if it was
-
-    def heads(self, i: int) -> bool:
-        """True if line `i` is one of this story's head lines."""
-        return self.run is not None and self.run[0] <= i <= self.run[1]
-
-    def as_caption(self, credit: str, last: int) -> StoryPlan:
-        return replace(self, kind=StoryKind.CAPTION, byline=credit, last=last)
 
 
 # On a page of several stories a photo with its caption is news of its own; on a one-story page
@@ -88,7 +69,7 @@ def plan_stories(lines: list[Line]) -> list[StoryPlan]:
     plans = [p for run in _head_runs(lines) if (p := _head_start(lines, run, page=page))]
     plans += _byline_starts(lines, plans)
     if len(plans) >= _SEVERAL:
-        plans = _add_captions(lines, plans)
+        plans = add_captions(lines, plans)
     plans.sort(key=lambda p: p.first)
     ends = _ends(lines, plans)
     plans = [replace(p, last=end) for p, end in zip(plans, ends, strict=True) if end >= p.text_first]
@@ -217,75 +198,6 @@ def _plan_from_head(lines: list[Line], run, title_i: int, *, text_first: int, ki
         first, kicker = above, lines[above].label
     return StoryPlan(first=first, text_first=text_first, kind=kind, title=title or None, kicker=kicker, run=run,
                      title_line=title_i)
-
-
-# --- photo captions -----------------------------------------------------------------------------
-
-
-def _add_captions(lines: list[Line], plans: list[StoryPlan]) -> list[StoryPlan]:
-    """Photo captions: one or two paragraphs (under an optional short title) closed by a credit."""
-    plans = list(plans)
-    for c, line in enumerate(lines):
-        if line.kind == LineKind.CAPTIONED:
-            _inline_caption(lines, plans, c)
-        elif line.kind == CREDIT:
-            _credited_caption(lines, plans, c)
-    return plans
-
-
-def _credited_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None:
-    """The caption a credit line on its own closes: its story turns into photo news, or a
-    caption story is added to `plans`."""
-    credit = lines[c].label
-    j, count = _walk_back(lines, c)
-    if count == 0:
-        return  # the credit follows a headline or a story's lead: it is that story's
-    owner = next((n for n, p in enumerate(plans) if p.heads(j)), None) if j >= 0 else None
-    if owner is not None and plans[owner].kind == StoryKind.NEWS and plans[owner].byline is None:
-        # a headline, a paragraph or two and a credit: the whole story is photo news
-        plans[owner] = plans[owner].as_caption(credit, c)
-    elif owner is None and j >= 0 and lines[j].kind == HEADING:
-        plans.append(StoryPlan(first=j, text_first=j + 1, kind=StoryKind.CAPTION, title=lines[j].label, byline=credit, last=c,
-                               title_line=j))
-    elif not (count == 1 and j >= 0 and _byline_only(lines[j])):
-        # no title of its own: only the paragraph right above the credit is the caption
-        first = paragraph_start(lines, c - 1)
-        plans.append(StoryPlan(first=first, text_first=first, kind=StoryKind.CAPTION, byline=credit, last=c))
-
-
-def _inline_caption(lines: list[Line], plans: list[StoryPlan], c: int) -> None:
-    """A one-line caption, under its own short title when a headline sits right above. When that
-    headline already opens a story (a Markdown heading), the story becomes the caption."""
-    label = lines[c].label
-    found = shapes.INLINE_CREDIT.search(label)
-    credit = label[found.start("credit") : found.end("credit")].strip("(（)）")
-    above = c - 1
-    opened = next((n for n, p in enumerate(plans) if p.run and p.run[1] == above and p.text_first == c), None)
-    if opened is not None and plans[opened].kind == StoryKind.NEWS and plans[opened].byline is None:
-        plans[opened] = plans[opened].as_caption(credit, c)
-        return
-    owned = any(p.heads(above) for p in plans)
-    if above >= 0 and lines[above].kind == HEADING and not lines[above].md and not owned and lines[c].gap <= 1:
-        plans.append(StoryPlan(first=above, text_first=c, kind=StoryKind.CAPTION, title=lines[above].label, byline=credit,
-                               last=c, title_line=above))
-    else:
-        plans.append(StoryPlan(first=c, text_first=c, kind=StoryKind.CAPTION, byline=credit, last=c))
-
-
-def _walk_back(lines: list[Line], credit: int) -> tuple[int, int]:
-    """(line above the caption paragraphs, how many paragraphs) walking up from a credit."""
-    j, count = credit - 1, 0
-    while j >= 0 and count < 2 and lines[j].kind in (BODY, BYLINE):
-        start = paragraph_start(lines, j)
-        if lines[start].kind != BODY:  # reached a story's lead paragraph
-            return start, count
-        j, count = start - 1, count + 1
-    return j, count
-
-
-def _byline_only(line: Line) -> bool:
-    """A byline with no lead text after it: the paragraph below is the whole story."""
-    return line.kind == REPORTER or (line.kind == BYLINE and finished(line))
 
 
 # --- where stories end --------------------------------------------------------------------------

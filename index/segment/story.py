@@ -1,8 +1,9 @@
-"""`Story`: one story of a page as segmentation finds it, before it is dated."""
+"""`Story`: one story of a page as segmentation finds it, before it is dated; `StoryPlan`: which
+lines make it, while the page is being planned."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 
 from index.dates import Dateline
@@ -43,3 +44,23 @@ class Story:
             text=self.text, kind=self.kind.value, page_start=self.page_start, page_end=self.page_end,
             joins=self.joins,
         )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class StoryPlan:
+    first: int  # first line of the story's head (kicker or title) or text
+    text_first: int
+    kind: StoryKind = StoryKind.NEWS
+    title: str | None = None
+    kicker: str | None = None
+    byline: str | None = None
+    run: tuple[int, int] | None = None  # the head lines (inclusive)
+    last: int | None = None  # fixed last line (captions); else up to the next story
+    title_line: int | None = None  # the line the title was printed on, if it was
+
+    def heads(self, i: int) -> bool:
+        """True if line `i` is one of this story's head lines."""
+        return self.run is not None and self.run[0] <= i <= self.run[1]
+
+    def as_caption(self, credit: str, last: int) -> StoryPlan:
+        return replace(self, kind=StoryKind.CAPTION, byline=credit, last=last)

@@ -1,6 +1,6 @@
 """Dates: finding them in text (mentions), what a date stands for in its sentence (context),
-datelines (datelines), dating a page (page, infer). Nothing here knows a file format: a page's
-own metadata arrives on the `Page`, already read."""
+datelines (datelines), dating a page (page; stamps for what a web page prints for itself; infer).
+Nothing here knows a file format: a page's own metadata arrives on the `Page`, already read."""
 
 from index.dates.context import DateRole, role
 from index.dates.datelines import Dateline, find_dateline, opening, resolve_article_date

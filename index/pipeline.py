@@ -133,7 +133,9 @@ def processing_versions() -> dict[str, str]:
     tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(
         Path(tokenize.__file__), tokenize.USER_DICT
     )
-    parser_files = [Path(__file__).with_name(n) for n in ("reader.py", "normalize.py", "dates.py", "parse.py")]
+    here = Path(__file__).parent
+    parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
+    parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
     return {
         "chunker_version": chunking.CHUNKER_VERSION,
         "annotator_version": annotate.ANNOTATOR_VERSION,
@@ -258,11 +260,10 @@ def _parse_failure(source: str, error: Exception) -> str:
 def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.annotate import annotate_articles
     from index.chunking import chunk_articles
-    from index.dates import resolve_page_date
-    from index.parse import split_page
+    from index.ingest import split_page
     from index.tokenize import tokenize
 
-    articles = split_page(page, page_date=resolve_page_date(page, sidecar=sidecar))
+    articles = split_page(page, sidecar=sidecar)
     chunks = annotate_articles(articles, chunk_articles(articles))
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}

@@ -50,7 +50,7 @@ _TYPES: tuple[tuple[AnswerType, re.Pattern], ...] = (
     (AnswerType.ORDINAL, re.compile(r"第几|which (?:round|session|edition|place|rank)|what (?:round|session|edition|place|rank)", re.I)),
     (AnswerType.LIST, re.compile(r"哪几|哪些|分别(?:是|叫)(?!多少)")),
     (AnswerType.PERSON, re.compile(r"(?:人|者|男子|女子|男孩|女孩|姑娘|小伙|老人|孩子|司机|民警|老师|校长|医生|嫌疑人|主任|书记|局长|市长|县长|员|长)(?:的名字)?叫什么(?:名字)?")),
-    (AnswerType.QUANTITY, re.compile(r"多少|几[^乎]|几$|多大|多高|多长|多远|多重|多久|多深|多宽|百分之几|how (?:many|much|large|big|long|far|old|high|tall|deep)|what (?:percentage|share|proportion)|number of|what (?:is|was) the [\w\s'-]{0,40}\brate\b", re.I)),
+    (AnswerType.QUANTITY, re.compile(r"多少|(?<![十百千万])几(?![十百千万乎])|多大|多高|多长|多远|多重|多久|多深|多宽|百分之几|how (?:many|much|large|big|long|far|old|high|tall|deep)|what (?:percentage|share|proportion)|number of|what (?:is|was) the [\w\s'-]{0,40}\brate\b", re.I)),
     (AnswerType.PERSON, re.compile(r"谁|哪位|何人|什么人|\bwho(?:m|se)?\b", re.I)),
     (AnswerType.PLACE, re.compile(r"哪里|哪儿|何地|何处|在哪|什么地方|哪个(?:城市|省|县|区|镇|村|地方|国家|路口|地点)|哪条路|\bwhere\b|(?:which|what) (?:city|country|province|county|town|village|road|street|place)", re.I)),
     (AnswerType.LIST, re.compile(r"\bwhich\b.*\b(?:ones|are|were)\b|what (?:are|were) the\b", re.I)),
@@ -146,6 +146,13 @@ class Question:
     ordinals: tuple[tuple[str, str], ...] = ()
     ordinal_unit: str = ""
     titles: tuple[str, ...] = ()
+    #: the noun a which-question names for its answer (哪所小学 → 小学, 什么奖 → 奖): the answer is one
+    head: str = ""
+    #: the question asks for a stock (目前有, 共有) or a change (新增, 增加), or neither ("")
+    aspect: str = ""
+    #: where the question word stands in `text` (多少名 in …组织了多少名民兵…): the answer stands
+    #: in its place in the sentence that states it
+    slot: tuple[int, int] | None = None
     #: for English words: the dictionary's Chinese alternatives, any one of which counts
     alternatives: tuple[tuple[str, ...], ...] = ()
     #: Chinese names written in pinyin ("Song Li") as their spellings (qa/romanized.py)
@@ -213,7 +220,57 @@ def analyze(question: str) -> Question:
         ordinals=tuple((n, u) for n, u in ORDINAL.findall(text) if n != "几"),
         ordinal_unit=next((u for n, u in ORDINAL.findall(text) if n == "几"), ""),
         titles=tuple(_NAMED_TITLE.findall(text)), alternatives=alternatives, names=names,
+        head=head_noun(text) if language is Language.ZH and answer_type in _HEADED else "", aspect=aspect_of(text),
+        slot=question_slot(text) if language is Language.ZH else None,
     )
+
+
+#: words saying a figure is a stock (what there is) or a change (what was added): general Chinese
+STOCK_WORDS = ("目前", "现有", "共有", "总共", "一共", "累计", "总计", "总数", "现在", "截至", "至今")
+CHANGE_WORDS = ("新增", "增加", "增长", "新建", "新开", "减少", "下降", "提高", "新招", "新设", "新发展")
+
+
+_HEADED = (AnswerType.NAME, AnswerType.PLACE, AnswerType.PERSON, AnswerType.LIST, AnswerType.FACT)
+
+
+def head_noun(text: str) -> str:
+    """The noun a which-question names for its answer: the tagger's noun right after 哪所 /
+    哪家 / 什么 (哪所小学 → 小学, 哪部电影 → 电影, 什么奖 → 奖)."""
+    from index.lexical_analysis import analyzer
+
+    tokens = analyzer().analyze(text)
+    for i, token in enumerate(tokens):
+        word = text[token.start:token.end]
+        m = re.search(r"(?:哪|什么|何)(?:一)?(?:个|所|家|条|位|座|部|款|种|项|只|支|名|类|处|间|些|几)?", word)
+        if m is None:
+            continue
+        rest = re.sub(r"[上里中内]$", "", word[m.end():])
+        if rest:  # the tagger kept the noun with the question word (联合哪所小学)
+            return rest
+        for later in tokens[i + 1 : i + 3]:
+            if later.tag in ("n", "nz", "LOC", "ORG", "nw", "s"):
+                return re.sub(r"(?<=.)[上里中内]$", "", text[later.start:later.end])
+            if later.tag not in ("q", "m"):
+                break
+        return ""
+    return ""
+
+
+def question_slot(text: str) -> tuple[int, int] | None:
+    """The question word with its measure word (多少名, 哪所, 什么时候): (start, end) in `text`."""
+    from index.quantities import _UNIT_PATTERN
+
+    m = _ASKING.search(text)
+    if m is None:
+        return None
+    unit = re.compile(f"(?:{_UNIT_PATTERN})?").match(text, m.end()).group(0)
+    return m.start(), m.end() + len(unit)
+
+
+def aspect_of(text: str) -> str:
+    if any(w in text for w in CHANGE_WORDS):
+        return "change"
+    return "stock" if any(w in text for w in STOCK_WORDS) else ""
 
 
 def answer_type_of(text: str) -> AnswerType:

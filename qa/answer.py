@@ -161,13 +161,9 @@ def similarities(q: Question, pairs, archive: Archive, *, sentences: set | None 
         return {}
     chosen = [c for c, _ in pairs if sentences is None or (c.sentence.article_id, c.sentence.start) in sentences]
     texts = list(dict.fromkeys(c.sentence.text for c in chosen))
-    question_vector, question_tokens, _ = _tokens(encoder, [q.search_text], query=True)[0]
+    encoded_question = _tokens(encoder, [q.search_text], query=True)[0]
     encoded = dict(zip(texts, _tokens(encoder, texts, query=False)))
-    out = {}
-    for c in chosen:
-        vector, tokens, offsets = encoded[c.sentence.text]
-        out[candidate_key(c)] = similarity(question_tokens, vector, question_vector, tokens, offsets, c)
-    return out
+    return {candidate_key(c): similarity(q, encoded_question, encoded[c.sentence.text], c) for c in chosen}
 
 
 def _tokens(encoder, texts: list[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:

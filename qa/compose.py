@@ -24,7 +24,6 @@ WORDING: dict[Language, dict[str, str]] = {
         "item": "{date}：{quote}",
         "joiner": "；",
         "maybe_different": "这些报道可能指不同的对象，请核对各引文的标题。",
-        "undated": "日期不详",
         "nothing": "资料中未找到能回答这个问题的内容",
         "subject": "资料中未找到关于{subject}的报道",
         "subject_unnamed": "资料中未找到关于该对象的报道",
@@ -40,7 +39,6 @@ WORDING: dict[Language, dict[str, str]] = {
         "item": "{date}: {quote}",
         "joiner": "; ",
         "maybe_different": " These reports may concern different things; check each citation's headline.",
-        "undated": "undated",
         "nothing": "The archive does not say",
         "subject": "The archive has no report about that subject",
         "subject_unnamed": "The archive has no report about that subject",
@@ -112,10 +110,12 @@ def lead_quote(s: Scored) -> str:
 
 
 def date_label(date: ArticleDate, language: Language) -> str:
-    return date.iso() or WORDING[language]["undated"]
+    """The date as shown to a reader, an inferred one marked as such (约2018年, about 2018)."""
+    return date.label(language.value)
 
 
-_ALLOWED = re.compile(r"\[\d+\]|\d{4}-\d{2}(?:-\d{2})?|\b\d{4}\b")
+#: what an answer may show outside quotes: citation markers and article dates
+_ALLOWED = re.compile(r"\[\d+\]|\d{4}-\d{2}(?:-\d{2})?|\d{4}年(?:\d{1,2}月)?|\b\d{4}\b")
 
 
 def numbers_outside_quotes(text: str) -> list[str]:

@@ -44,30 +44,54 @@ def decide(question: Question, scored: list[Scored], settings: Settings, *, filt
     periods = _per_period(question, scored, settings)
     if len(periods) > 1:
         return Verdict(True, Reason.ANSWERED, tuple(periods), timeline=True)
-    answering = [s for s in scored if s.probability >= settings.answer_threshold]
+    ok = admissible(question, scored)
+    answering = [s for s in scored if s.probability >= settings.answer_threshold and ok(s)]
     if not answering:
         return _abstain(question, scored, settings, filtered=filtered)
     best = answering[0]
-    if question.time.latest:  # 最新: the newest of the reports about as good as the best
-        close = [s for s in answering if s.probability >= best.probability - 0.1]
-        best = max(close, key=lambda s: (_date_key(s), s.probability))
+    if question.time.latest:  # 最新: the newest of the reports that answer
+        best = max(answering, key=lambda s: (_date_key(s), s.probability))
     timeline = _timeline(question, best, scored, settings)
     if len(timeline) > 1:
         return Verdict(True, Reason.ANSWERED, tuple(timeline), timeline=True)
     return Verdict(True, Reason.ANSWERED, (best,))
 
 
+def admissible(question: Question, scored: list[Scored]):
+    """What no score can outweigh, as a test on one scored candidate:
+    - the article names every unit the question names (a question about one district is not
+      answered from another's report);
+    - it names no other ordinal of the asked kind instead of the question's (第三轮 for 第二轮);
+    - a figure asked as what there is (目前有) is not one stated as what was added (新增), nor
+      the reverse;
+    - a which-question naming its answer's noun (哪所小学) takes a span naming that noun, when
+      any candidate does."""
+    needs_head = bool(question.head) and question.answer_type in _HEAD_TYPES and any(
+        s.features.head_held >= 1.0 for s in scored)
+
+    def ok(s: Scored) -> bool:
+        f = s.features
+        return (f.subjects_required >= 1.0 and f.contradicts < 1.0 and f.aspect_conflict < 1.0
+                and (not needs_head or f.head_held >= 1.0))
+
+    return ok
+
+
+_HEAD_TYPES = (AnswerType.NAME, AnswerType.PLACE, AnswerType.LIST)
+
+
 def _timeline(question: Question, best: Scored, scored: list[Scored], settings: Settings) -> list[Scored]:
     """Reports of the same measure at other dates: one per date, in date order."""
     if question.answer_type is not AnswerType.QUANTITY or best.candidate.span is None:
         return [best]
+    ok = admissible(question, scored)
     from index.quantities import unit_family
 
     family = unit_family(best.candidate.span.label)
     per_date: dict[str | None, Scored] = {best.candidate.sentence.date.iso(): best}
     for s in scored:
         span = s.candidate.span
-        if (s.probability < settings.timeline_threshold or span is None or span.kind is not SpanKind.QUANTITY
+        if (s.probability < settings.timeline_threshold or not ok(s) or span is None or span.kind is not SpanKind.QUANTITY
                 or unit_family(span.label) != family or s.candidate.sentence.article_id == best.candidate.sentence.article_id):
             continue
         date = s.candidate.sentence.date.iso()
@@ -81,10 +105,11 @@ def _per_period(question: Question, scored: list[Scored], settings: Settings) ->
     if not question.time.periods:
         return []
     chosen: dict[int, Scored] = {}
+    ok = admissible(question, scored)
     for s in scored:
         sentence = s.candidate.sentence
         period = question.time.period_of(sentence.date, sentence.text)
-        if period is not None and period not in chosen and s.probability >= settings.timeline_threshold:
+        if period is not None and period not in chosen and s.probability >= settings.timeline_threshold and ok(s):
             chosen[period] = s
     return sorted(chosen.values(), key=_date_key)
 

@@ -17,8 +17,9 @@ from qa.analyze import AnswerType, Question
 
 #: a sentence longer than this is read clause group by clause group
 MAX_SENTENCE = 160
-#: a clause shorter than this is quoted with the clause before it, which names what it counts
-SHORT_CLAUSE = 12
+#: a clause that says little besides its figure (已开工20个: three characters more) is quoted
+#: with the clause before it, which names what the figure counts
+SHORT_CLAUSE = 4
 #: the longest clause group quoted for a phrase answer
 QUOTE_CHARS = 70
 _CLAUSE_CUT = re.compile(r"(?<!\d)[,，](?!\d{3})|[；;：:]")
@@ -143,7 +144,7 @@ def _quote_around(clauses, start: int, end: int, length: int) -> tuple[int, int]
     figures. A very short clause (已开工20个) is quoted with the clause before it."""
     holding = [i for i, (s, e) in enumerate(clauses) if s <= start < e or s < end <= e] or [0]
     first, last = holding[0], holding[-1]
-    if first > 0 and clauses[last][1] - clauses[first][0] < SHORT_CLAUSE:
+    if first > 0 and clauses[last][1] - clauses[first][0] - (end - start) < SHORT_CLAUSE:
         first -= 1
     return clauses[first][0], clauses[last][1]
 

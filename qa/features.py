@@ -56,6 +56,10 @@ class Features:
     token_match_gap: float  # the best quote's token match minus this one's
     window_match: float  # … among the words around the answer span
     window_match_gap: float
+    slot_left: float  # the question's words before its question word match the words before the span
+    slot_right: float  # … and its words after the question word the words after the span
+    head_held: float  # the answer span names the noun the question asks for (哪所小学 → …小学)
+    aspect_conflict: float  # a stock asked (目前有) and a change stated next to the figure (新增), or the reverse
     time_fits: float  # the question names a time, and the article's date or the sentence fits it
     time_misses: float  # the question names a time the article and sentence do not fit
     contradicts: float  # the sentence names another ordinal of the asked kind (第三轮 for 第二轮)
@@ -130,6 +134,10 @@ def features(question: Question, c: Candidate, ctx: Context) -> Features:
         token_match_gap=0.0,
         window_match=0.0,
         window_match_gap=0.0,
+        slot_left=0.0,
+        slot_right=0.0,
+        head_held=1.0 if question.head and question.head in _span_text(c) else 0.0,
+        aspect_conflict=1.0 if _aspect_conflict(question, c) else 0.0,
         time_fits=1.0 if question.time.constrains and time_ok else 0.0,
         time_misses=1.0 if question.time.constrains and not time_ok else 0.0,
         contradicts=1.0 if _contradicts(question, ctx.article) else 0.0,
@@ -152,6 +160,8 @@ class Similarity:
     cosine: float
     token_match: float
     window_match: float
+    slot_left: float = 0.0
+    slot_right: float = 0.0
 
 
 def candidate_key(c: Candidate) -> tuple:
@@ -159,18 +169,33 @@ def candidate_key(c: Candidate) -> tuple:
     return (s.article_id, s.start, c.quote, (c.span.start, c.span.end) if c.span else None)
 
 
-def similarity(question_tokens, sentence_vector, question_vector, tokens, offsets, c: Candidate) -> Similarity:
-    """Similarity of one candidate, from its sentence's token vectors and their offsets."""
-    def recall(lo: int, hi: int) -> float:
+#: question tokens on each side of the question word that anchor its slot
+SLOT_TOKENS = 2
+
+
+def similarity(question: Question, encoded_question, encoded_sentence, c: Candidate) -> Similarity:
+    """Similarity of one candidate, from the question's and its sentence's token vectors
+    (`encode_tokens` triples: vector, token vectors, token offsets)."""
+    question_vector, question_tokens, question_offsets = encoded_question
+    sentence_vector, tokens, offsets = encoded_sentence
+
+    def recall(lo: int, hi: int, asked=None) -> float:
+        asked = question_tokens if asked is None else asked
         inside = (offsets[:, 0] >= lo) & (offsets[:, 1] <= hi) if len(offsets) else np.zeros(0, dtype=bool)
-        if not inside.any() or not len(question_tokens):
+        if not inside.any() or not len(asked):
             return 0.0
-        return float((question_tokens @ tokens[inside].T).max(axis=1).mean())
+        return float((asked @ tokens[inside].T).max(axis=1).mean())
 
     lo, hi = c.quote
     quote = recall(lo, hi)
     window = recall(max(lo, c.span.start - WINDOW), min(hi, c.span.end + WINDOW)) if c.span is not None else quote
-    return Similarity(float(sentence_vector @ question_vector), quote, window)
+    left = right = 0.0
+    if c.span is not None and question.slot is not None and len(question_offsets):
+        before = question_tokens[question_offsets[:, 1] <= question.slot[0]][-SLOT_TOKENS:]
+        after = question_tokens[question_offsets[:, 0] >= question.slot[1]][:SLOT_TOKENS]
+        left = recall(max(0, c.span.start - WINDOW), c.span.start, before)
+        right = recall(c.span.end, c.span.end + WINDOW, after)
+    return Similarity(float(sentence_vector @ question_vector), quote, window, left, right)
 
 
 def with_similarity(pairs: list, measured: dict[tuple, Similarity]) -> list:
@@ -182,14 +207,16 @@ def with_similarity(pairs: list, measured: dict[tuple, Similarity]) -> list:
     from dataclasses import replace
 
     values = list(measured.values())
-    worst = Similarity(min(v.cosine for v in values), min(v.token_match for v in values), min(v.window_match for v in values))
+    worst = Similarity(min(v.cosine for v in values), min(v.token_match for v in values),
+                       min(v.window_match for v in values), 0.0, 0.0)
     best = Similarity(max(v.cosine for v in values), max(v.token_match for v in values), max(v.window_match for v in values))
     out = []
     for c, f in pairs:
         m = measured.get(candidate_key(c), worst)
         out.append((c, replace(f, cosine=m.cosine - best.cosine, token_match=m.token_match,
                                token_match_gap=best.token_match - m.token_match, window_match=m.window_match,
-                               window_match_gap=best.window_match - m.window_match)))
+                               window_match_gap=best.window_match - m.window_match, slot_left=m.slot_left,
+                               slot_right=m.slot_right)))
     return out
 
 
@@ -285,6 +312,23 @@ def _distance(question: Question, text: str, c: Candidate) -> int:
         return 80
     a, b = c.span.start, c.span.end
     return min(0 if a <= p < b else min(abs(p - a), abs(p - b)) for p in positions)
+
+
+def _span_text(c: Candidate) -> str:
+    span = c.span
+    return normalized(c.sentence.text[span.start:span.end] if span is not None else c.quote_text)
+
+
+def _aspect_conflict(question: Question, c: Candidate) -> bool:
+    """A change word (新增) right before the figure when the question asks what there is (目前有),
+    or none near it when the question asks what was added."""
+    if not question.aspect or c.span is None:
+        return False
+    from qa.analyze import CHANGE_WORDS
+
+    before = normalized(c.sentence.text[max(0, c.span.start - WINDOW) : c.span.start])
+    changed = any(w in before for w in CHANGE_WORDS)
+    return changed if question.aspect == "stock" else not changed
 
 
 def _contradicts(question: Question, article: str) -> bool:

@@ -21,7 +21,7 @@ _EN_OPENERS = re.compile(r"^(?:and|but|what about|how about|then|also)\b[\s,]*",
 _EN_CLOSERS = re.compile(r"[\s?.!]*$")
 # an administrative unit or zone named in English: a few words ending in a word for one
 _EN_UNIT = re.compile(
-    r"\b(?:the\s+)?((?:[A-Za-z-]+\s+){0,3}(?:zone|district|county|city|province|town|township|village|"
+    r"\b(?:the\s+)?((?:(?!(?:has|have|had|the|of|in|on|at|is|was|are|were|did|does|do|a|an|which|what|how|many|much|and|about)\b)[A-Za-z-]+\s+){0,3}(?:zone|district|county|city|province|town|township|village|"
     r"park|area|street|community|prefecture))\b", re.I)
 
 
@@ -71,10 +71,22 @@ def _rewrite_chinese(previous: str, core: str) -> str:
         old = [s.text for s in find_subjects(previous) if s.required]
         result = result.replace(old[0], new_subjects[0], 1) if old else new_subjects[0] + result
     elif not new_time and rest:
-        return rest + "?"  # names neither: a new question about something else
+        swapped = _swap_like(previous, rest)  # 那中网格呢? after …多少个大网格?: the like word swapped
+        return swapped if swapped is not None else rest + "?"
     if new_time:
         result = _replace_spans(result, parse_timeframe(result).spans, new_time, prepend=True)
     return result
+
+
+def _swap_like(previous: str, core: str) -> str | None:
+    """`previous` with the word that ends like `core` (大网格 for 中网格) replaced by it, or None
+    when no word of it does."""
+    for shared in range(len(core) - 1, 0, -1):
+        at = previous.find(core[-shared:])
+        start = at - (len(core) - shared)
+        if at >= 0 and start >= 0 and not re.search(r"[\W\d]", previous[start:at]) and previous[start:at + shared] != core:
+            return previous[:start] + core + previous[at + shared:]
+    return None
 
 
 def _rewrite_english(previous: str, core: str) -> str:

@@ -38,7 +38,7 @@ def ask(
 def render(result) -> str:
     """The answer, then each citation: marker, quote, title, date (an inferred one says so, in
     the question's language) and source file."""
-    from qa.glossary import is_english
+    from qa.analyze import is_english
 
     lines = [result.text, ""]
     if result.citations:

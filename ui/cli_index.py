@@ -80,7 +80,7 @@ def search_command(
 ) -> None:
     """Show the passages that best match QUESTION."""
     from index.dateargs import parse_date_range
-    from qa.question import validate
+    from qa.analyze import validate
 
     validate(question)  # empty or punctuation-only text would "match" arbitrary passages by vector
     first, last = parse_date_range(since, until)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.errors import NewsQAError
-from qa.question import MAX_QUESTION_CHARS
+from qa.analyze import MAX_QUESTION_CHARS
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "static" / "examples.txt"
 

@@ -13,7 +13,7 @@ import html
 import string
 
 from index.records import ArticleDate
-from qa.glossary import is_english
+from qa.analyze import is_english
 
 # every ASCII punctuation character, replaced by its numeric character reference
 _INERT = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation})

@@ -80,7 +80,7 @@ class NewsService:
 
     def search(self, query: Query) -> list[Hit]:
         """The best passages (raises QuestionError for text with no words, as `ask` does)."""
-        from qa.question import validate
+        from qa.analyze import validate
 
         validate(query.question)  # punctuation alone would "match" arbitrary passages by vector
         with self._slot():

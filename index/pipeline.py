@@ -10,6 +10,7 @@ other indexers' files are never touched, so several machines may feed one index.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 import sys
@@ -123,7 +124,7 @@ def build_index(
                      approximate_threshold=approximate_threshold)
         pending_vectors.clear(Path(index_dir))
     if config is not None and config.backend != "local":
-        write_config(index_dir, config)
+        write_config(index_dir, dataclasses.replace(config, model=encoder.name if encoder is not None else None))
     return _report(plan, keyword_only=encoder is None)
 
 

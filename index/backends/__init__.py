@@ -103,7 +103,11 @@ class Backend(Protocol):
     def apply(self, changes: Changes, *, approximate_threshold: int | None = None) -> None:
         ...
 
-    def open(self, *, encoder: Encoder | None = None) -> Archive:
+    def open(self, *, encoder: Encoder | None = None, keywords_only: bool = False) -> Archive:
+        ...
+
+    def close(self) -> None:
+        """Release connections (the local backend holds none)."""
         ...
 
 
@@ -120,6 +124,8 @@ class BackendConfig:
     path: str | None = None
     collection: str | None = None
     timeout: float | None = None
+    #: the embedding model the collection was built with (a server loads it without asking Qdrant)
+    model: str | None = None
 
     def to_json(self) -> dict:
         return {k: v for k, v in self.__dict__.items() if v is not None}
@@ -140,7 +146,7 @@ def read_config(index_dir: Path) -> BackendConfig:
         return BackendConfig()
     except (OSError, ValueError) as error:
         raise IndexIncompatibleError(f"{path} cannot be read ({error}); fix or remove it.") from None
-    known = {"backend", "url", "path", "collection", "timeout"}
+    known = {"backend", "url", "path", "collection", "timeout", "model"}
     if not isinstance(data, dict) or data.get("backend") not in BACKENDS or set(data) - known:
         raise IndexIncompatibleError(f"{path} does not name a NewsQA backend (local or qdrant); fix or remove it.")
     return BackendConfig(**data)
@@ -197,6 +203,7 @@ def configure(
         path=str(Path(path).resolve()) if path else None,
         collection=collection or recorded.collection or "newsqa",
         timeout=recorded.timeout,
+        model=recorded.model,
     )
 
 
@@ -218,12 +225,13 @@ def backend_for(index_dir: Path, config: BackendConfig | None = None, *, env: Ma
     return LocalBackend(Path(index_dir))
 
 
-def open_archive(index_dir: Path | None = None, *, encoder: Encoder | None = None) -> Archive:
-    """The index at `index_dir` (default: $NEWSQA_HOME/index), whatever its backend."""
+def open_archive(index_dir: Path | None = None, *, encoder: Encoder | None = None, keywords_only: bool = False) -> Archive:
+    """The index at `index_dir` (default: $NEWSQA_HOME/index), whatever its backend;
+    `keywords_only` opens it without loading the model (listings, keyword search)."""
     from index.paths import default_index_dir
 
     where = Path(index_dir) if index_dir else default_index_dir()
-    return backend_for(where).open(encoder=encoder)
+    return backend_for(where).open(encoder=encoder, keywords_only=keywords_only)
 
 
 def passage_text(chunk: Chunk) -> str:

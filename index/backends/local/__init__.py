@@ -119,10 +119,16 @@ class LocalBackend:
             approximate_threshold=approximate_threshold,
         )
 
-    def open(self, *, encoder: Encoder | None = None) -> Archive:
-        from index.backends.local.retrieval import archive_of, open_retriever
+    def open(self, *, encoder: Encoder | None = None, keywords_only: bool = False) -> Archive:
+        from index.backends.local.retrieval import HybridRetriever, archive_of, open_retriever
+        from index.backends.local.store import IndexStore
 
+        if keywords_only and encoder is None:  # keyword search and listings need no model
+            return archive_of(HybridRetriever(IndexStore.load(self.index_dir), encoder=None))
         return archive_of(open_retriever(self.index_dir, encoder=encoder))
+
+    def close(self) -> None:
+        pass
 
 
 def _load_previous(index_dir: Path):

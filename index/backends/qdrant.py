@@ -413,6 +413,7 @@ class QdrantBackend:
             encoder=_SearchEncoder(retriever) if encoder is not None else None,
             describe=lambda: self.describe(encoder),
             model=encoder,
+            backend="qdrant",
         )
 
     def describe(self, encoder: Encoder | None) -> IndexInfo:

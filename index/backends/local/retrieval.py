@@ -176,6 +176,7 @@ def archive_of(retriever: HybridRetriever) -> Archive:
         encoder=SearchEncoder(retriever) if retriever.encoder is not None else None,
         describe=lambda: describe_store(store, encoder=retriever.encoder),
         model=retriever.encoder,
+        backend="local",
     )
 
 

@@ -331,8 +331,10 @@ class QdrantBackend:
         self._call(
             "create_collection",
             self.collection,
-            vectors_config={DENSE: models.VectorParams(size=settings["dimension"], distance=models.Distance.DOT)},
+            vectors_config={DENSE: models.VectorParams(size=settings["dimension"], distance=models.Distance.DOT,
+                                                       on_disk=_env_flag("NEWSQA_QDRANT_ON_DISK"))},
             sparse_vectors_config={SPARSE: models.SparseVectorParams(modifier=models.Modifier.IDF)},
+            **_cluster_settings(),
         )
         if self.connection.url:  # local mode has no payload indexes (and says so in a warning)
             for key, schema in (("record", "keyword"), ("source", "keyword"), ("article_id", "keyword"),
@@ -435,6 +437,25 @@ class QdrantBackend:
                      "model_revision": meta.get("model_revision"), "dimension": meta.get("dimension"),
                      "updated": meta.get("updated"), "state": "ok"},
         )
+
+
+def _cluster_settings() -> dict:
+    """Shards and replicas of a new collection on a cluster (NEWSQA_QDRANT_SHARDS,
+    NEWSQA_QDRANT_REPLICAS); the server's defaults when unset."""
+    out = {}
+    for key, name in (("shard_number", "NEWSQA_QDRANT_SHARDS"), ("replication_factor", "NEWSQA_QDRANT_REPLICAS")):
+        raw = os.environ.get(name)
+        if raw:
+            try:
+                out[key] = int(raw)
+            except ValueError:
+                raise NewsQAError(f"{name} must be a whole number, not '{raw}'.") from None
+    return out
+
+
+def _env_flag(name: str) -> bool | None:
+    raw = os.environ.get(name)
+    return None if raw is None else raw.strip().lower() in ("1", "true", "yes")
 
 
 def _kind(kind: str):

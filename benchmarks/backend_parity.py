@@ -53,7 +53,7 @@ def main() -> int:
 
     differing = []
     for q in questions:
-        kwargs = {"history": q.history} if getattr(q, "history", None) else {}
+        kwargs = {"history": [{"question": h} for h in q.history]} if q.history else {}
         got = {name: answer(q.question, archive=a, **kwargs).to_json() for name, a in archives.items()}
         if got["local"] != got["qdrant"]:
             fields = sorted(k for k in got["local"] if got["local"][k] != got["qdrant"].get(k))

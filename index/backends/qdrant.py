@@ -576,10 +576,15 @@ class QdrantRetriever:
         if not requests:
             return []
         responses = self.backend._call("query_batch_points", self.backend.collection, requests=requests)
-        rankings = {name: response.points for name, response in zip(names, responses)}
+        # ties broken by file and position, as the embedded index breaks them
+        rankings = {name: sorted(response.points, key=lambda p: (-p.score, _order(p.payload)))
+                    for name, response in zip(names, responses)}
         fused = None
-        if mode == "hybrid" and "fused" not in rankings:  # no query term is indexed: RRF of the dense ranking
-            fused = _rrf_of_one(rankings["dense"], self.rrf_k)
+        if mode == "hybrid":
+            # the server fused the rankings; within a tie it orders points as it likes, so the
+            # fused candidates are scored again from ranks with ties broken by file and position,
+            # as the embedded index breaks them: both backends then give the same answers
+            fused = _rescored(rankings, self.rrf_k)
         return self._hits(rankings, fused=fused, k=k, mode=mode, query=dense)
 
     def _effective_mode(self, mode: str) -> str:
@@ -641,8 +646,15 @@ class QdrantRetriever:
         return vector
 
 
-def _rrf_of_one(points, rrf_k: int) -> list[tuple]:
-    return [(p.id, 1.0 / (rrf_k + rank), _order(p.payload)) for rank, p in enumerate(points, start=1)]
+def _rescored(rankings: Mapping[str, list], rrf_k: int) -> list[tuple]:
+    """(id, RRF score, order) of every fused candidate, from the tie-broken dense and keyword ranks."""
+    candidates = {p.id: _order(p.payload) for p in rankings.get("fused", rankings.get("dense", []))}
+    scores = dict.fromkeys(candidates, 0.0)
+    for name in ("dense", "bm25"):
+        for rank, p in enumerate(rankings.get(name, []), start=1):
+            if p.id in scores:
+                scores[p.id] += 1.0 / (rrf_k + rank)
+    return [(pid, scores[pid], order) for pid, order in candidates.items()]
 
 
 def _search_filter(*, since: dt.date | None, until: dt.date | None, sources: Collection[str] | None):

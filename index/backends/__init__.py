@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -246,8 +246,3 @@ def text_key(text: str) -> str:
 
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
-
-def rows_by_source(contents: Iterable[FileContent]) -> Iterator[tuple[FileContent, int, Chunk]]:
-    for content in contents:
-        for row, chunk in enumerate(content.chunks):
-            yield content, row, chunk

@@ -70,7 +70,9 @@ _NOUN_FAMILIES: tuple[tuple[str, str], ...] = (
     ("面积", "area"), ("占地", "area"), ("人数", "people"), ("人员", "people"), ("重量", "weight"),
     ("距离", "length"), ("长度", "length"), ("高度", "length"), ("时长", "time"), ("天数", "time"),
 )
-_EN_UNIT_WORDS = {"people": "people", "persons": "people", "workers": "people", "students": "people",
+_EN_UNIT_WORDS = {"projects": "count", "companies": "count", "enterprises": "count", "households": "count",
+                  "vehicles": "count", "schools": "count", "cases": "count", "times": "count", "units": "count",
+                  "people": "people", "persons": "people", "workers": "people", "students": "people",
                   "victims": "people", "yuan": "money", "money": "money", "cost": "money", "fine": "money",
                   "pay": "money", "paid": "money", "price": "money", "worth": "money", "fee": "money",
                   "revenue": "money", "percent": "percent", "percentage": "percent", "rate": "percent",
@@ -207,7 +209,7 @@ def analyze(question: str) -> Question:
     terms = key_terms(text, time=time)
     if language is Language.EN:  # Chinese words an English question quotes (全国文明单位) count too
         terms = tuple(t for t in terms if not t.isascii())
-    subjects = find_subjects(text) if language is Language.ZH else ()
+    subjects = find_subjects(text) if language is Language.ZH else _english_units(alternatives)
     units, families = asked_units(text) if answer_type is AnswerType.QUANTITY else (frozenset(), frozenset())
     focus = ()
     if language is Language.ZH and answer_type in (AnswerType.QUANTITY, AnswerType.PERSON, AnswerType.NAME,
@@ -357,12 +359,15 @@ def find_subjects(text: str) -> tuple[Subject, ...]:
     tokens = analyzer().analyze(text)
     words = [(text[t.start:t.end], t.tag) for t in tokens]
     # a unit: a proper name (or any word) ending in a unit word, possibly split by the tagger (张滩/镇)
+    joined = []
     for i, (word, tag) in enumerate(words):
-        joined = word
-        if i + 1 < len(words) and words[i + 1][0] in _UNIT_ENDINGS and tag in ("LOC", "ORG", "nz", "n", "ns"):
-            joined = word + words[i + 1][0]
-        if _is_unit(joined):
-            subjects.setdefault(joined, Subject(joined, _variants(joined), "unit"))
+        if i + 1 < len(words) and words[i + 1][0] in _UNIT_ENDINGS and tag in ("LOC", "ORG", "nz", "n", "ns", "vn"):
+            joined.append(word + words[i + 1][0])
+        joined.append(word)
+    # the search tokenizer's words too: it keeps some names whole that the tagger splits (示范/区)
+    for word in sorted(dict.fromkeys([*joined, *tokenize(text)]), key=len, reverse=True):
+        if _is_unit(word) and not any(word in s.text for s in subjects.values()):
+            subjects.setdefault(word, Subject(word, _variants(word), "unit"))
     for word, tag in words:
         kind = _SUBJECT_TAGS.get(tag)
         if kind and len(word) >= 2 and word not in _GENERIC and not any(word in s.text for s in subjects.values()):
@@ -383,6 +388,12 @@ def _variants(word: str) -> tuple[str, ...]:
     if word[-1] in "市省县" and len(word) >= 3:
         variants.append(word[:-1])
     return tuple(variants)
+
+
+def _english_units(groups: tuple[tuple[str, ...], ...]) -> tuple[Subject, ...]:
+    """The units an English question names, as the dictionary gives them ("development zone" →
+    开发区): required like a Chinese question's, any of the group's words counting as a mention."""
+    return tuple(Subject(g[0], tuple(w for w in g if _is_unit(w)), "unit") for g in groups if _is_unit(g[0]))
 
 
 def _english_terms(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:

@@ -13,14 +13,6 @@ from pathlib import Path
 
 from qa.answer import answer
 
-QUESTIONS = (
-    "开发区有多少个重点项目开工了?",
-    "2019年前11个月开发区税务局共组织各项收入多少?",
-    "开发区党委书记是谁?",
-    "示范区第三轮全员核酸检测是哪天进行的?",
-    "How many key projects has the development zone started?",
-    "开发区有多少家医院?",
-)
 
 
 def measure(questions, *, archive, repeat: int = 3) -> list[tuple[str, float, float]]:
@@ -35,13 +27,14 @@ def measure(questions, *, archive, repeat: int = 3) -> list[tuple[str, float, fl
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("questions", nargs="*", default=list(QUESTIONS))
+    parser.add_argument("questions", nargs="*", help="questions to time (default: the first 20 of the pages-dev set)")
     parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
     from index.retrieval import open_archive
 
-    rows = measure(args.questions, archive=open_archive(args.index_dir), repeat=args.repeat)
+    questions = args.questions or _dev_questions(20)
+    rows = measure(questions, archive=open_archive(args.index_dir), repeat=args.repeat)
     for question, retrieval, compose in rows:
         print(f"{retrieval:8.1f} ms retrieval {compose:8.1f} ms compose  {question}")
     print(f"{statistics.median(r for _, r, _ in rows):8.1f} ms retrieval {statistics.median(c for _, _, c in rows):8.1f}"
@@ -50,3 +43,9 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _dev_questions(n: int) -> list[str]:
+    from eval.corpora import builtin_set
+
+    return [q.question for q in builtin_set("pages-dev").questions()[:n]]

@@ -74,7 +74,7 @@ def test_ask_returns_what_ask_json_prints(real_client, real_service):
     assert response.status_code == 200
     expected = qa.answer(QUESTION, archive=real_service.archive).to_json()
     assert response.json() == expected
-    assert set(expected) == {"question", "answer", "found", "citations"}
+    assert set(expected) == {"question", "answer", "found", "confidence", "citations"}
     for citation in expected["citations"]:  # where each date came from, so a client can show an inference as one
         assert citation["date_source"] == real_service.archive.articles.article(citation["article_id"]).date.source
 

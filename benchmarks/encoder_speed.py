@@ -11,7 +11,7 @@ Speed: every variant encodes the same texts (the bundled corpus's chunks, as the
 them), in interleaved rounds (fp32, int8, …, fp32, int8, …) so a change in the machine's load hits
 all variants alike; each variant's best round is kept and reported relative to fp32.
 Quality: the bundled corpus is indexed with each variant and the development question set
-(eval/data/dev.jsonl), then dev and holdout together, are searched; Recall@5 (hybrid, the
+(eval/data/pages-dev.jsonl) are searched; Recall@5 (hybrid, the
 product's default, and dense alone, which shows the encoder's own effect) is compared with fp32's,
 at chunk and article level. A variant passes when it is at least 1.8x as fast and loses at most
 one point of hybrid Recall@5 at chunk and at article level, on both question sets.
@@ -129,8 +129,7 @@ def main() -> None:
     from eval.dataset import builtin_dev_set
 
     questions = load_questions(None)
-    holdout = load_questions(builtin_dev_set().with_name("holdout.jsonl"))
-    question_sets = {"dev": questions, "all": questions + holdout}
+    question_sets = {"dev": questions, "all": questions}
     started = time.perf_counter()
     encoders = {}
     load_s = {}

@@ -3,7 +3,7 @@
     python benchmarks/query_latency.py [--sizes 1000 10000 100000 1000000] [--large-index product|ivf]
 
 For each collection size (see collection.py: bundled pages + real news text, real and fitted
-vectors) the development questions (eval/data/dev.jsonl) are asked one at a time, after a warm-up,
+vectors) the development questions (eval/data/pages-dev.jsonl) are asked one at a time, after a warm-up,
 and each stage is timed on its own with the functions the retriever calls:
 encode (the query through the default encoder), dense (FAISS, k=50 candidates), bm25 (jieba
 tokens + bm25s scores + top 50), fusion (reciprocal-rank fusion of the two lists), then the whole

@@ -75,8 +75,8 @@ class Question:
 
 
 def builtin_dev_set() -> Path:
-    """The development set shipped with the package (questions about the bundled pages)."""
-    return Path(str(resources.files("eval") / "data" / "dev.jsonl"))
+    """The development set of questions about the bundled pages (`eval/data/pages-dev.jsonl`)."""
+    return Path(str(resources.files("eval") / "data" / "pages-dev.jsonl"))
 
 
 def load_questions(path: Path | None = None) -> list[Question]:

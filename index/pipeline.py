@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -80,8 +80,12 @@ def build_index(
     encoder: Encoder | None = None,
     progress: bool = True,
     approximate_threshold: int | None = None,
+    ocr: bool = False,
 ) -> IndexReport:
     """Bring the index in `index_dir` up to date with the files under `paths`.
+
+    Images and PDFs without a text layer are read by OCR only with `ocr`; without it each is
+    reported as failed, unless it is unchanged since an earlier build read it by OCR.
 
     `encoder` wins over `model`; with neither, the previous generation's model (or the default
     model) is used. If that model cannot be loaded the build goes on keyword-only, with a warning.
@@ -91,11 +95,11 @@ def build_index(
 
     files = iter_corpus_files([_existing(Path(p)) for p in paths])
     if not files:
-        raise NoCorpusFilesError(f"No .txt or .md files were found under {', '.join(map(str, paths))}.")
+        raise NoCorpusFilesError(f"No files of a readable type were found under {', '.join(map(str, paths))}.")
     with build_lock(index_dir):
         previous = _load_previous(index_dir)
         versions = processing_versions()
-        plan = _plan(files, previous=previous, versions=versions, progress=progress)
+        plan = _plan(files, previous=previous, versions=versions, progress=progress, ocr=ocr)
         if _up_to_date(previous, plan, versions, model=model, encoder=encoder):
             return _report(plan, keyword_only=False, written=False)
         if encoder is None:
@@ -133,6 +137,7 @@ def processing_versions() -> dict[str, str]:
         Path(tokenize.__file__), tokenize.USER_DICT
     )
     parser_files = [Path(__file__).with_name(n) for n in ("reader.py", "normalize.py", "dates.py", "parse.py")]
+    parser_files += sorted(Path(__file__).with_name("formats").glob("*.py"))
     return {
         "chunker_version": chunking.CHUNKER_VERSION,
         "tokenizer_version": tokenizer,
@@ -192,10 +197,10 @@ def _same_versions(previous: IndexStore, versions: dict[str, str]) -> bool:
 # --- planning: what each file contributes ------------------------------------------------------
 
 
-def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, progress: bool) -> Plan:
+def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, progress: bool, ocr: bool = False) -> Plan:
     from tqdm import tqdm
 
-    from index.reader import load_sidecar, read_page
+    from index.reader import file_sha256, load_sidecar, read_page
 
     plan = Plan()
     reusable = _reusable_by_source(previous) if previous and _same_versions(previous, versions) else {}
@@ -205,35 +210,44 @@ def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, pro
         directory = path.parent
         if directory not in sidecars:
             sidecars[directory] = _sidecar(load_sidecar, directory, plan)
+        source = path.name
         try:
-            page = read_page(path)
+            sha256 = file_sha256(path)
         except NewsQAError as error:
-            plan.errors.append(FileError(path.name, str(error)))
+            plan.errors.append(FileError(source, str(error)))
             continue
-        if page.source in plan.files:
-            plan.errors.append(FileError(page.source, f"{path}: another indexed file has the same name."))
+        if source in plan.files:
+            plan.errors.append(FileError(source, f"{path}: another indexed file has the same name."))
             continue
-        if page.sha256 in plan.by_content:
+        if sha256 in plan.by_content:
             # a copy under another name would put every article in the answers twice
-            first = plan.by_content[page.sha256]
-            plan.errors.append(FileError(page.source, f"{page.source}: the same content as {first}, which is indexed; skipped."))
+            first = plan.by_content[sha256]
+            plan.errors.append(FileError(source, f"{source}: the same content as {first}, which is indexed; skipped."))
             continue
-        plan.by_content[page.sha256] = page.source
-        sidecar = sidecars[directory].get(page.source)
-        entry = {"path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding, "sidecar": sidecar}
-        old = before.get(page.source)
-        if old and old["sha256"] == page.sha256 and old.get("sidecar") == sidecar and page.source in reusable:
-            content = reusable[page.source]
-            content.entry = {**entry, "articles": len(content.articles), "chunks": len(content.chunks)}
-            plan.unchanged.append(page.source)
+        sidecar = sidecars[directory].get(source)
+        old = before.get(source)
+        if old and old["sha256"] == sha256 and old.get("sidecar") == sidecar and source in reusable:
+            # unchanged: its articles are reused without reading it again (no second OCR of a scan)
+            content = reusable[source]
+            content.entry = {**old, "path": str(path.resolve()), "articles": len(content.articles),
+                             "chunks": len(content.chunks)}
+            plan.unchanged.append(source)
         else:
+            try:
+                page = read_page(path, ocr=ocr)
+            except NewsQAError as error:
+                plan.errors.append(FileError(source, str(error)))
+                continue
+            entry = {"path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding,
+                     "text_source": page.text_source.value, "sidecar": sidecar}
             try:
                 content = _process(page, entry=entry, sidecar=sidecar)
             except Exception as error:  # noqa: BLE001 — one odd page must not stop a whole archive
-                plan.errors.append(FileError(page.source, _parse_failure(page.source, error)))
+                plan.errors.append(FileError(source, _parse_failure(source, error)))
                 continue
-            (plan.updated if old else plan.added).append(page.source)
-        plan.files[page.source] = content
+            (plan.updated if old else plan.added).append(source)
+        plan.by_content[sha256] = source
+        plan.files[source] = content
     plan.removed = sorted(set(before) - set(plan.files) - {e.source for e in plan.errors})
     plan.dropped = bool(set(before) - set(plan.files))
     return plan
@@ -259,11 +273,22 @@ def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.parse import split_page
     from index.tokenize import tokenize
 
-    articles = split_page(page, page_date=resolve_page_date(page, sidecar=sidecar))
+    articles = split_page(page, page_date=_page_date(page, resolve_page_date(page, sidecar=sidecar)))
+    # every article says where its text came from, so a citation of OCR text can say so
+    articles = [replace(a, text_source=page.text_source.value) for a in articles]
     chunks = chunk_articles(articles)
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)
+
+
+def _page_date(page, resolved):
+    """The date the file itself states (HTML metadata, JSON-LD, its URL) wins over what the
+    page's text suggests; the archive owner's sidecar manifest still wins over both."""
+    stated = page.metadata.date
+    if stated is None or resolved.source == "sidecar":
+        return resolved
+    return stated
 
 
 def _reusable_by_source(previous: IndexStore) -> dict[str, FileContent]:

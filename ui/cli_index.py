@@ -36,13 +36,19 @@ def index_command(
                      "on a CPU), multilingual-e5-small (float32, the default with CUDA), or a sentence-transformers "
                      "folder. Default: the index's model."),
     ] = None,
+    ocr: Annotated[
+        bool,
+        typer.Option("--ocr", help="Read scans (images, and PDF pages without a text layer) by OCR; their text is "
+                     "marked as OCR text on every citation."),
+    ] = False,
 ) -> None:
     """Build or update the index; unchanged files are skipped, vanished ones dropped."""
     from index.paths import BUNDLED_CORPUS
     from index.pipeline import build_index
 
     target = _index_dir(index_dir)
-    report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty())
+    report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty(),
+                         ocr=ocr)
     kind = "keyword-only" if report.keyword_only else "keywords + vectors"
     typer.echo(f"Index {target} ({kind}): {report.articles} articles, {report.chunks} chunks.")
     typer.echo(

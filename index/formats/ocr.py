@@ -1,0 +1,102 @@
+"""Scans — images, and PDF pages without a text layer — read by OCR, only with `newsqa index --ocr`.
+
+The engine is RapidOCR (`rapidocr-onnxruntime`): PP-OCRv4 Chinese detection and recognition
+models shipped inside its wheel, run by the ONNX Runtime the encoder already uses. It was chosen
+over Tesseract (Debian's chi_sim) by character accuracy on the bundled pages printed and
+rasterised with the Noto CJK fonts (benchmarks/formats.py; README, Formats). Each recognised
+text line keeps its position, so the page is ordered and marked like a PDF's text layer
+(index/formats/pdf.py): columns, headlines by size, running heads.
+
+The page text is what the engine recognised, character for character, and the page is marked
+`text_source: ocr`: a quote from it is exact OCR text, which may differ from the printed page.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from pathlib import Path
+
+from index.errors import UnreadableFileError
+from index.formats.layout import PageBuilder
+from index.reader import Page, PageMetadata, TextSource
+
+SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
+RENDER_DPI = 200  # PDF scans are rendered at this resolution for recognition
+_MAX_PIXELS = 60_000_000  # a larger image is not a page scan (and would take minutes)
+
+
+class OcrUnavailableError(UnreadableFileError):
+    """The OCR engine is not installed."""
+
+
+@cache
+def engine():
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError:
+        raise OcrUnavailableError(
+            "OCR needs the rapidocr-onnxruntime package; install it with `pip install -e '.[ocr]'`."
+        ) from None
+    import logging
+
+    logging.getLogger("RapidOCR").setLevel(logging.WARNING)
+    return RapidOCR()
+
+
+def recognise(image) -> list[tuple[float, float, float, float, str]]:
+    """(left, top, right, bottom, text) of each text line the engine finds in a PIL image."""
+    import numpy as np
+
+    array = np.asarray(image.convert("RGB"))
+    result, _ = engine()(array)
+    lines = []
+    for box, text, _score in result or ():
+        xs = [point[0] for point in box]
+        ys = [point[1] for point in box]
+        if text and text.strip():
+            lines.append((float(min(xs)), float(min(ys)), float(max(xs)), float(max(ys)), text))
+    return lines
+
+
+def read_image(path: Path, raw: bytes, *, sha256: str) -> Page:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(raw))
+        frames = []
+        for number in range(getattr(image, "n_frames", 1)):  # a multi-page TIFF is one page per frame
+            image.seek(number)
+            if image.width * image.height > _MAX_PIXELS:
+                raise UnreadableFileError(f"{path.name}: the image is too large for a page scan "
+                                          f"({image.width}×{image.height} pixels).")
+            frames.append(image.copy())
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise UnreadableFileError(f"{path.name}: the image cannot be read ({type(error).__name__}); it may be damaged.") from None
+    return _page(path, frames, sha256=sha256, encoding="ocr")
+
+
+def ocr_pdf(path: Path, pdf, *, sha256: str) -> Page:
+    """A PDF without a text layer: each page rendered and recognised."""
+    frames = [pdf[n].render(scale=RENDER_DPI / 72, grayscale=True).to_pil() for n in range(len(pdf))]
+    return _page(path, frames, sha256=sha256, encoding="ocr")
+
+
+def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
+    from index.formats.pdf import _Line, lay_out
+
+    pages = []
+    for frame in frames:
+        height = float(frame.height)
+        lines = [
+            # image coordinates grow downwards, PDF ones upwards: flip so both lay out alike
+            _Line(x0=left, y0=height - bottom, x1=right, y1=height - top, size=(bottom - top), text=text)
+            for left, top, right, bottom, text in recognise(frame)
+        ]
+        pages.append((lines, height))
+    builder = PageBuilder()
+    lay_out(builder, pages)
+    if not builder.has_text:
+        raise UnreadableFileError(f"{path.name}: OCR found no text in the scan.")
+    return Page(source=path.name, path=path, text=builder.text(), encoding=encoding, sha256=sha256,
+                text_source=TextSource.OCR, metadata=PageMetadata(), blocks=builder.blocks())

@@ -24,6 +24,7 @@ Boilerplate lines — 责任编辑, share buttons, 继续阅读, 上一篇/下�
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import re
@@ -39,8 +40,8 @@ SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
 # Whole lines that CMS templates put around (and sometimes inside) the article body.
 _BOILERPLATE = re.compile(
-    r"^(?:【?(?:责任编辑|责编|编辑|校对|审核|审校|终审|来源|作者|原标题|稿源|初审|复审|监制|编审)\s*[:：】]"
-    r"|分享到|分享至|继续阅读|阅读全文|展开全文|点击查看|点击进入|查看原文|上一篇|下一篇|上一版|下一版|返回顶部|返回目录"
+    r"^(?:[【（(\[]?(?:责任编辑|责编|编辑|校对|审核|审校|终审|来源|作者|原标题|稿源|初审|复审|监制|编审)\s*[:：】]"
+    r"|广告(?:\s|$)|分享到|分享至|继续阅读|阅读全文|展开全文|点击查看|点击进入|查看原文|上一篇|下一篇|上一版|下一版|返回顶部|返回目录"
     r"|打印本页|关闭窗口|【纠错】|【打印】|【关闭】|扫一扫|扫描二维码|相关新闻|相关阅读|延伸阅读|推荐阅读|热门排行|版权所有"
     r"|Copyright|©)",
     re.IGNORECASE,
@@ -137,7 +138,7 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
         builder.end_story()
         title = None
     else:
-        title = page_title(tree, json_ld)
+        title = page_title(tree, json_ld, story=stories[0] if stories else None)
         add_article(builder, text, tree, title=title)
     if not builder.has_text:
         raise UnreadableFileError(
@@ -176,7 +177,7 @@ def decode_html(raw: bytes, *, name: str) -> tuple[str, str]:
 
 def add_article(builder: PageBuilder, text: str, tree, *, title: str | None) -> None:
     """Head lines from the page's markup, body from trafilatura's main-text extraction."""
-    body = trafilatura_body(text)
+    body = trafilatura_body(wrap_text_runs(copy.deepcopy(tree)))
     if not body:
         # trafilatura finds nothing in very short pages: read the densest container's structure
         container = densest_container(tree)
@@ -187,25 +188,63 @@ def add_article(builder: PageBuilder, text: str, tree, *, title: str | None) -> 
         return
     builder.start_story()
     heading = _headline_element(tree, title)
+    head = []
     if heading is not None:
         kicker, subtitle = _around_headline(heading)
-        if kicker:
-            builder.line(kicker, BlockRole.KICKER)
-        builder.line(title, BlockRole.HEADLINE)
-        if subtitle:
-            builder.line(subtitle, BlockRole.SUBTITLE)
-        for byline in _byline_lines(heading):
-            builder.line(byline, BlockRole.BYLINE)
+        head = [(kicker, BlockRole.KICKER), (title, BlockRole.HEADLINE), (subtitle, BlockRole.SUBTITLE)]
+        head += [(byline, BlockRole.BYLINE) for byline in _byline_lines(heading)]
     elif title:
-        builder.line(title, BlockRole.HEADLINE)
+        head = [(title, BlockRole.HEADLINE)]
+    for line, role in head:
+        if line:
+            builder.line(line, role)
+    written = {clean_line(line) for line, _ in head if line}
+    started = False
     for role, line in body:
-        if title and clean_line(line) == clean_line(title):
-            continue  # trafilatura sometimes repeats the headline as the first line
+        if not started and clean_line(line) in written:
+            continue  # the head lines again, where the extractor took them for the body's start
+        started = True
         builder.line(line, role)
     builder.end_story()
 
 
-def trafilatura_body(text: str) -> list[tuple[BlockRole, str]]:
+_CONTAINERS = {"div", "td", "section", "article", "main", "body", "center", "font"}
+_BREAKS = {"br", "p", "div", "table", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "img", "hr", "blockquote"}
+
+
+def wrap_text_runs(tree):
+    """Bare text runs in a container, after a paragraph or between <br>s (`<div><p>…</p>　　第一段
+    <br><br>　　第二段</div>`), each put in a <p> of its own: main-text extractors read
+    paragraphs, and drop such runs or run them together."""
+    import lxml.html
+
+    for element in list(tree.iter(*_CONTAINERS)):
+        children = [c for c in element if isinstance(c.tag, str)]
+        if not any(c.tag in _BREAKS for c in children):
+            continue
+        if element.text and len(element.text.strip()) >= 2:
+            paragraph = lxml.html.Element("p")
+            paragraph.text, element.text = element.text, None
+            element.insert(0, paragraph)
+            _take_inline(paragraph)
+        for child in children:
+            if child.tag in _BREAKS and child.tail and len(child.tail.strip()) >= 2:
+                paragraph = lxml.html.Element("p")
+                paragraph.text, child.tail = child.tail, None
+                child.addnext(paragraph)
+                _take_inline(paragraph)
+    return tree
+
+
+def _take_inline(paragraph) -> None:
+    """Move the inline elements after a new paragraph into it, up to the next break."""
+    following = paragraph.getnext()
+    while following is not None and (not isinstance(following.tag, str) or following.tag not in _BREAKS):
+        paragraph.append(following)  # moves it, with its tail
+        following = paragraph.getnext()
+
+
+def trafilatura_body(text) -> list[tuple[BlockRole, str]]:
     """(role, text) of each paragraph, heading and list item of the page's main text."""
     import trafilatura
     from lxml import etree
@@ -218,16 +257,50 @@ def trafilatura_body(text: str) -> list[tuple[BlockRole, str]]:
     main = root.find("main")
     lines: list[tuple[BlockRole, str]] = []
     for element in main.iter("p", "head", "item", "quote", "row") if main is not None else ():
-        if element.tag == "quote" and element.find("p") is not None:
+        if element.tag in ("quote", "row", "item") and element.find(".//p") is not None:
             continue  # its paragraphs come on their own
-        if element.tag == "p" and element.getparent() is not None and element.getparent().tag == "item":
+        if element.tag == "p" and _inside(element, ("item",)):
             continue
-        line = clean_line("".join(element.itertext()) if element.tag != "row" else " ".join(
-            clean_line("".join(cell.itertext())) for cell in element))
-        if not line or is_boilerplate(line):
-            continue
-        lines.append((BlockRole.SUBHEADING if element.tag == "head" else BlockRole.PARAGRAPH, line))
+        if element.tag == "row":
+            pieces = [" ".join(_text_lines(cell)) for cell in element]
+            texts = [" ".join(clean_line(p) for p in pieces if clean_line(p))]
+        else:
+            texts = _text_lines(element)
+        role = BlockRole.SUBHEADING if element.tag == "head" else BlockRole.PARAGRAPH
+        for text in texts:
+            line = clean_line(text)
+            if line and not is_boilerplate(line):
+                lines.append((role, line))
     return lines
+
+
+def _inside(element, tags) -> bool:
+    parent = element.getparent()
+    while parent is not None:
+        if parent.tag in tags:
+            return True
+        parent = parent.getparent()
+    return False
+
+
+def _text_lines(element) -> list[str]:
+    """An element's text split at its line breaks (<lb/>): a body written as one run of text with
+    <br> between paragraphs gives one line per paragraph."""
+    parts: list[list[str]] = [[]]
+
+    def walk(node) -> None:
+        if node.text:
+            parts[-1].append(node.text)
+        for child in node:
+            if child.tag == "lb":
+                parts.append([])
+            else:
+                walk(child)
+            if child.tail:
+                parts[-1].append(child.tail)
+
+    walk(element)
+    return ["".join(part) for part in parts]
 
 
 def _headline_element(tree, title: str | None):
@@ -487,9 +560,9 @@ def _page_url(tree, text: str) -> str | None:
     return saved.group(1) if saved else None
 
 
-def page_title(tree, json_ld: list[dict]) -> str | None:
-    """The headline: JSON-LD `headline`, og:title, the page's one <h1>, or <title> without the
-    site name."""
+def page_title(tree, json_ld: list[dict], *, story=None) -> str | None:
+    """The headline: JSON-LD `headline`, og:title, the page's one <h1>, the top heading of the
+    page's one story element, or <title> without the site name."""
     for item in json_ld:
         if isinstance(item.get("headline"), str) and clean_line(item["headline"]):
             return clean_line(item["headline"])
@@ -500,6 +573,11 @@ def page_title(tree, json_ld: list[dict]) -> str | None:
     h1 = [h for h in h1 if h]
     if len(h1) == 1:
         return h1[0]
+    if story is not None:
+        headings = [h for h in story.iter(*_HEADINGS) if clean_line(h.text_content())
+                    and not _KICKER_CLASS.search(h.get("class", "")) and not _SUBTITLE_CLASS.search(h.get("class", ""))]
+        if headings:
+            return clean_line(min(headings, key=lambda h: h.tag).text_content())
     title = tree.findtext(".//title")
     if title and clean_line(title):
         return re.split(r"\s*[_|｜]\s*|\s+-\s+", clean_line(title))[0] or None

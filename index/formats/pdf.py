@@ -169,10 +169,14 @@ def _page_lines(page) -> tuple[list[_Line], int]:
 
 
 def _same_line(previous, char) -> bool:
-    _, _, p_bottom, p_right, p_top, p_size = previous
+    _, p_left, p_bottom, p_right, p_top, p_size = previous
     left, bottom, right, top, size = char
-    middle, p_middle = (bottom + top) / 2, (p_bottom + p_top) / 2
-    return abs(middle - p_middle) < 0.5 * max(size, p_size) and -0.5 * size <= left - p_right < 1.5 * max(size, p_size)
+    # on one line the boxes share most of their height (a fallback font's box for "—" sits a
+    # little higher or lower than the CJK font's)
+    overlap = min(top, p_top) - max(bottom, p_bottom)
+    shared = overlap >= 0.5 * min(top - bottom, p_top - p_bottom)
+    # moving on to the right, or within the previous glyph's box (one glyph drawn for "——")
+    return shared and left >= p_left - 0.25 * size and left - p_right < 1.5 * max(size, p_size)
 
 
 def _make_line(chars) -> _Line:

@@ -42,7 +42,8 @@ def read_docx(path: Path, raw: bytes, *, sha256: str) -> Page:
     top = min(levels) if levels else None
     for n, (text, level, style) in enumerate(items):
         if level == top:
-            builder.start_story()
+            if not (n > 0 and items[n - 1][1] is not None and items[n - 1][1] != top):
+                builder.start_story()  # unless its kicker, right above, opened it
             builder.line(text, BlockRole.HEADLINE)
             continue
         if level is not None:

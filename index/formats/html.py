@@ -53,8 +53,13 @@ _KICKER_CLASS = re.compile(r"kicker|pretitle|yinti|overline|eyebrow", re.I)
 _SUBTITLE_CLASS = re.compile(r"subtitle|subhead|sub-title|futi|deck", re.I)
 
 
+# Short lines holding these anywhere are a site's footer.
+_FOOTER = re.compile(r"版权所有|Copyright|©|ICP备|ICP证|All rights reserved", re.IGNORECASE)
+
+
 def is_boilerplate(line: str) -> bool:
-    return _BOILERPLATE.match(line.strip()) is not None
+    line = line.strip()
+    return _BOILERPLATE.match(line) is not None or (len(line) <= 100 and _FOOTER.search(line) is not None)
 
 
 # --- dates --------------------------------------------------------------------------------------
@@ -140,7 +145,7 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
     else:
         title = page_title(tree, json_ld, story=stories[0] if stories else None)
         add_article(builder, text, tree, title=title)
-    if not builder.has_text:
+    if not _has_article_text(builder):
         raise UnreadableFileError(
             f"{path.name}: no article text was found in the HTML page (only navigation, links or boilerplate)."
         )
@@ -153,6 +158,21 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
     )
     return Page(source=path.name, path=path, text=builder.text(), encoding=encoding, sha256=sha256,
                 text_source=TextSource.HTML, metadata=metadata, blocks=builder.blocks())
+
+
+_MIN_CJK = 10  # a story has a paragraph with this many Chinese characters …
+_MIN_SENTENCE = 40  # … or this many characters ending a sentence; menus and link lists have neither
+_CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
+
+
+def _has_article_text(builder: PageBuilder) -> bool:
+    text = builder.text()
+    for block in builder.blocks():
+        if block.role in (BlockRole.PARAGRAPH, BlockRole.CAPTION):
+            line = text[block.start : block.end]
+            if len(_CJK_CHAR.findall(line)) >= _MIN_CJK or (len(line) >= _MIN_SENTENCE and line[-1] in ".!?。！？"):
+                return True
+    return False
 
 
 def decode_html(raw: bytes, *, name: str) -> tuple[str, str]:

@@ -19,6 +19,7 @@ Pages without a text layer (scans) are read by OCR when asked (`newsqa index --o
 
 from __future__ import annotations
 
+import re
 import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,9 @@ def open_pdf(path: Path, raw: bytes):
             raise UnreadableFileError(
                 f"{path.name}: the PDF is encrypted (password-protected); save an unprotected copy to index it."
             ) from None
-        raise UnreadableFileError(f"{path.name}: the PDF is damaged and cannot be read ({error}).") from None
+        found = re.search(r"PDFium: ([^)]+)", str(error))
+        why = found.group(1).lower() if found else str(error).rstrip(".")
+        raise UnreadableFileError(f"{path.name}: the PDF is damaged and cannot be read ({why}).") from None
 
 
 def read_pdf(path: Path, raw: bytes, *, sha256: str, ocr: bool = False) -> Page:

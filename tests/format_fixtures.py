@@ -40,16 +40,20 @@ def block_texts(page, role) -> list[str]:
 
 
 def assert_blocks_are_page_text(page) -> None:
-    """Every block is a span of the page text with no white space at its ends, inside the text;
-    every line block lies inside a STORY block when the page has stories."""
+    """Every block is a span of the page text with no white space at its ends; a line block is one
+    line; stories do not overlap, and a line block is wholly inside a story or wholly outside."""
     from index.reader import BlockRole
 
-    stories = [b for b in page.blocks if b.role is BlockRole.STORY]
+    stories = sorted((b for b in page.blocks if b.role is BlockRole.STORY), key=lambda b: b.start)
+    for first, second in zip(stories, stories[1:]):
+        assert first.end < second.start
     for block in page.blocks:
         assert 0 <= block.start < block.end <= len(page.text)
         span = page.text[block.start : block.end]
         assert span == span.strip(), block
         if block.role is not BlockRole.STORY:
             assert "\n" not in span, block
-            if stories and block.role is not BlockRole.FURNITURE:
-                assert any(s.start <= block.start and block.end <= s.end for s in stories), block
+            for story in stories:
+                inside = story.start <= block.start and block.end <= story.end
+                outside = block.end <= story.start or block.start >= story.end
+                assert inside or outside, (block, story)

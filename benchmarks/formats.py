@@ -17,8 +17,9 @@ Prints each figure and saves them to results/formats.json:
 - **PDF reading order**: 1 − CER of each reader's text against the stories' text in reading
   order (white space ignored), paragraphs found whole, and seconds per page: the product's
   pypdfium2 + XY-cut reader, pypdfium2's text in file order, pdfplumber, pdfminer.six;
-- **OCR**: character accuracy (1 − CER against the printed page's text, white space ignored;
-  also with full-width and half-width forms folded, NFKC) and seconds per page, for RapidOCR
+- **OCR**: character accuracy (1 − CER against the printed page's text in reading order, white
+  space ignored; also with full-width and half-width forms folded, NFKC), the F1 of the characters
+  recognised in any order (recognition apart from layout), and seconds per page, for RapidOCR
   (PP-OCRv4, the product's choice) and Tesseract 5 with Debian's chi_sim, on every printed page
   rasterised at 200 dpi;
 - **Ingestion**: the time to read HTML and PDF pages and split them into articles and chunks,
@@ -37,6 +38,7 @@ import sys
 import tempfile
 import time
 import unicodedata
+from collections import Counter
 from pathlib import Path
 
 from common import RESULTS, save_results
@@ -310,7 +312,7 @@ def measure_ocr(printed: Path, *, limit: int | None) -> dict:
         print("OCR        tesseract not installed (apt-get install tesseract-ocr tesseract-ocr-chi-sim): not measured")
     results = {}
     for label, engine in engines.items():
-        errors = errors_nfkc = chars = 0
+        errors = errors_nfkc = chars = matched = produced = 0
         seconds = 0.0
         for image in images:
             started = time.perf_counter()
@@ -321,11 +323,18 @@ def measure_ocr(printed: Path, *, limit: int | None) -> dict:
             errors_nfkc += cer(unicodedata.normalize("NFKC", hypothesis),
                                unicodedata.normalize("NFKC", reference)) * len(reference)
             chars += len(reference)
+            # recognition alone, whatever the reading order: characters in common, as multisets
+            folded_ref, folded_hyp = (Counter(unicodedata.normalize("NFKC", t)) for t in (reference, hypothesis))
+            matched += sum((folded_ref & folded_hyp).values())
+            produced += sum(folded_hyp.values())
+        recall, precision = matched / chars, matched / max(1, produced)
         results[label] = {"pages": len(images), "characters": chars, "accuracy": round(1 - errors / chars, 4),
                           "accuracy_nfkc": round(1 - errors_nfkc / chars, 4),
+                          "characters_f1_any_order": round(2 * recall * precision / max(1e-9, recall + precision), 4),
                           "s_per_page": round(seconds / len(images), 1)}
         print(f"OCR        {label:24s} accuracy {results[label]['accuracy']:.4f} "
-              f"(NFKC-folded {results[label]['accuracy_nfkc']:.4f}) over {chars} characters on "
+              f"(NFKC-folded {results[label]['accuracy_nfkc']:.4f}; characters in any order F1 "
+              f"{results[label]['characters_f1_any_order']:.4f}) over {chars} characters on "
               f"{len(images)} pages, {results[label]['s_per_page']} s/page")
     return results
 

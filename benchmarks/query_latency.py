@@ -62,7 +62,7 @@ def time_question(question: str, retriever, encoder) -> dict[str, float]:
     from index.dense import search_dense
     from index.lexical import bm25_scores
     from index.normalize import to_simplified
-    from index.retrieval import _top, reciprocal_rank_fusion
+    from index.retrieval import _top, archive_of, reciprocal_rank_fusion
     from index.tokenize import tokenize
     from qa import answer
 
@@ -80,7 +80,7 @@ def time_question(question: str, retriever, encoder) -> dict[str, float]:
     marks.append(time.perf_counter())
     retriever.search(question, k=8)
     marks.append(time.perf_counter())
-    result = answer(question, retriever=retriever, k=8)
+    result = answer(question, archive=archive_of(retriever), k=8)
     marks.append(time.perf_counter())
     seconds = dict(zip(("encode", "dense", "bm25", "fusion", "search_total", "answer_total"), np.diff(marks)))
     seconds["compose"] = result.timings["compose_ms"] / 1000

@@ -47,11 +47,11 @@ store = step("load index (records, vectors, FAISS, BM25)",
 encoder = step("load embedding model", lambda: load_encoder(store.model))
 from index.tokenize import tokenize
 step("load jieba dictionary (first tokenize)", lambda: tokenize("开发区"))
-from index.retrieval import HybridRetriever
+from index.retrieval import HybridRetriever, archive_of
 from qa import answer
-retriever = HybridRetriever(store, encoder=encoder)
-step("first answer (imports of qa + encode + search + compose)", lambda: answer(sys.argv[2], retriever=retriever))
-step("second answer (warm)", lambda: answer(sys.argv[2], retriever=retriever))
+archive = archive_of(HybridRetriever(store, encoder=encoder))
+step("first answer (imports of qa + encode + search + compose)", lambda: answer(sys.argv[2], archive=archive))
+step("second answer (warm)", lambda: answer(sys.argv[2], archive=archive))
 marks["torch imported"] = "torch" in sys.modules
 print(json.dumps(marks))
 """

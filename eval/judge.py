@@ -9,6 +9,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 from eval.dataset import Question
+from index.interfaces import ArticleLookup
 from index.normalize import fold
 from index.records import Article, Chunk
 
@@ -77,7 +78,7 @@ class Verdict:
         return {**asdict(self), "passed": self.passed}
 
 
-def judge_answer(question: Question, answer: Mapping, articles: Mapping[str, Article]) -> Verdict:
+def judge_answer(question: Question, answer: Mapping, articles: ArticleLookup) -> Verdict:
     """Check an `Answer.to_json()` dict against the question and the indexed articles."""
     citations = answer.get("citations") or []
     contains = dated = None
@@ -95,8 +96,8 @@ def judge_answer(question: Question, answer: Mapping, articles: Mapping[str, Art
     )
 
 
-def _is_verbatim(citation: Mapping, articles: Mapping[str, Article]) -> bool:
-    article = articles.get(citation.get("article_id"))
+def _is_verbatim(citation: Mapping, articles: ArticleLookup) -> bool:
+    article = articles.article(str(citation.get("article_id")))
     if article is None:
         return False
     start, end = citation.get("start"), citation.get("end")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -9,20 +10,20 @@ from dataclasses import dataclass, field
 from eval.dataset import Question
 from eval.judge import Verdict, article_qrels, chunk_qrels, judge_answer
 from eval.metrics import METRICS, mean_scores, per_query
-from index.interfaces import Retriever
+from index.interfaces import Archive, Retriever
 from index.records import Hit
 
 MODES = ("bm25", "dense", "hybrid")
 DEPTH = 10  # retrieval metrics stop at @10
 
-#: (question, retriever, k) → an `Answer.to_json()` dict
-AnswerFn = Callable[[str, Retriever, int], Mapping]
+#: (question, archive, k) → an `Answer.to_json()` dict
+AnswerFn = Callable[[str, Archive, int], Mapping]
 
 
-def qa_answer(question: str, retriever: Retriever, k: int) -> dict:
+def qa_answer(question: str, archive: Archive, k: int) -> dict:
     from qa import answer  # the answering layer is loaded only when answers are measured
 
-    return answer(question, retriever=retriever, k=k).to_json()
+    return answer(question, archive=archive, k=k).to_json()
 
 
 class FixedMode:
@@ -34,9 +35,6 @@ class FixedMode:
 
     def search(self, query: str, **options) -> list[Hit]:
         return self._inner.search(query, **{**options, "mode": self.mode})
-
-    def __getattr__(self, name: str):
-        return getattr(self._inner, name)  # e.g. `.store` for callers that read articles
 
 
 @dataclass
@@ -122,7 +120,7 @@ def article_ranking(hits: Sequence[Hit]) -> dict[str, float]:
 
 def run_mode(
     questions: Sequence[Question],
-    retriever: Retriever,
+    archive: Archive,
     *,
     mode: str,
     k: int = 8,
@@ -130,10 +128,10 @@ def run_mode(
     on_question: Callable[[], None] | None = None,
 ) -> RunResult:
     """Search (and, with `answer_fn`, answer) every question in `mode`."""
-    store = retriever.store
-    chunk_judgments = chunk_qrels(questions, store.chunks)
-    article_judgments = article_qrels(questions, store.articles.values())
-    fixed = FixedMode(retriever, mode)
+    retriever = archive.retriever
+    chunk_judgments = chunk_qrels(questions, archive.articles.all_chunks())
+    article_judgments = article_qrels(questions, archive.articles.all_articles())
+    fixed = dataclasses.replace(archive, retriever=FixedMode(retriever, mode))
     started = time.perf_counter()
     results, chunk_run, article_run = [], {}, {}
     for q in questions:
@@ -149,7 +147,7 @@ def run_mode(
         )
         if answer_fn is not None:
             result.answer = answer_fn(q.question, fixed, k)
-            result.verdict = judge_answer(q, result.answer, store.articles)
+            result.verdict = judge_answer(q, result.answer, archive.articles)
         results.append(result)
         if on_question:
             on_question()

@@ -11,7 +11,7 @@ from eval.dataset import Question, load_questions
 from eval.formats import read_beir
 from eval.metrics import METRICS
 from eval.runner import AnswerFn, RunResult, qa_answer, run_mode
-from index.interfaces import Retriever
+from index.interfaces import Archive
 
 
 def load_dataset(path: Path | None) -> tuple[list[Question], str]:
@@ -24,9 +24,9 @@ def load_dataset(path: Path | None) -> tuple[list[Question], str]:
     return load_questions(path), path.name
 
 
-def usable_modes(retriever: Retriever, wanted: Sequence[str]) -> tuple[list[str], list[str]]:
-    """Modes the retriever can run, and a note for each it cannot (dense needs the model)."""
-    keyword_only = hasattr(retriever, "encoder") and retriever.encoder is None
+def usable_modes(archive: Archive, wanted: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Modes the archive can search in, and a note for each it cannot (dense needs the model)."""
+    keyword_only = archive.info().keyword_only
     modes, notes = [], []
     for mode in wanted:
         if mode != "bm25" and keyword_only:
@@ -49,7 +49,7 @@ def answer_function(enabled: bool) -> tuple[AnswerFn | None, str | None]:
 
 def run_modes(
     questions: Sequence[Question],
-    retriever: Retriever,
+    archive: Archive,
     *,
     modes: Sequence[str],
     k: int,
@@ -61,18 +61,18 @@ def run_modes(
     runs = []
     for mode in modes:
         with tqdm(total=len(questions), desc=f"eval {mode}", unit="q", disable=not progress, file=sys.stderr) as bar:
-            runs.append(run_mode(questions, retriever, mode=mode, k=k, answer_fn=answer_fn, on_question=bar.update))
+            runs.append(run_mode(questions, archive, mode=mode, k=k, answer_fn=answer_fn, on_question=bar.update))
     return runs
 
 
-def distractor_index(retriever, *, n: int, index_dir: Path, progress: bool = True) -> Path:
-    """Build (incrementally) an index of the plain index's files plus `n` distractor pages."""
+def distractor_index(files: Sequence[str], *, encoder, n: int, index_dir: Path, progress: bool = True) -> Path:
+    """Build (incrementally) an index of `files` (those of the plain index) plus `n` distractor pages."""
     from eval.distractors import load_distractors, write_distractor_pages
     from index.pipeline import build_index
 
-    files = [Path(e["path"]) for e in retriever.store.manifest.get("files", {}).values() if Path(e["path"]).is_file()]
+    existing = [Path(f) for f in files if Path(f).is_file()]
     pages = write_distractor_pages(load_distractors(n), Path(index_dir) / "pages")
-    build_index([*files, *pages], index_dir=Path(index_dir) / "index", encoder=retriever.encoder, progress=progress)
+    build_index([*existing, *pages], index_dir=Path(index_dir) / "index", encoder=encoder, progress=progress)
     return Path(index_dir) / "index"
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from index.errors import IndexIncompatibleError, ModelUnavailableError, NewsQAError
-from index.interfaces import Encoder
+from index.interfaces import Archive, Encoder, IndexInfo
 from index.records import Hit
 from index.store import IndexStore
 
@@ -151,6 +151,52 @@ class HybridRetriever:
             )
             for row in best
         ]
+
+
+class SearchEncoder:
+    """The `QueryEncoder` of a retriever: question vectors from its cache, passages by its model."""
+
+    def __init__(self, retriever: HybridRetriever) -> None:
+        self._retriever = retriever
+        self.name = retriever.encoder.name
+
+    def encode_query(self, text: str) -> np.ndarray:
+        return self._retriever.encode_query(text)
+
+    def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
+        return self._retriever.encoder.encode_passages(texts)
+
+
+def archive_of(retriever: HybridRetriever) -> Archive:
+    """The local index as the answering and web layers see it."""
+    store = retriever.store
+    return Archive(
+        retriever=retriever,
+        articles=store,
+        encoder=SearchEncoder(retriever) if retriever.encoder is not None else None,
+        describe=lambda: describe_store(store, encoder=retriever.encoder),
+        model=retriever.encoder,
+    )
+
+
+def open_archive(index_dir: Path | None = None, *, encoder: Encoder | None = None) -> Archive:
+    """The live index at `index_dir` (default: $NEWSQA_HOME/index) as an `Archive`."""
+    return archive_of(open_retriever(index_dir, encoder=encoder))
+
+
+def describe_store(store: IndexStore, *, encoder: Encoder | None) -> IndexInfo:
+    manifest = store.manifest
+    return IndexInfo(
+        backend="local",
+        generation=store.path.name,
+        model=encoder.name if encoder is not None else manifest.get("model"),
+        keyword_only=encoder is None,
+        sources=len({a.source for a in store.articles.values()}),
+        articles=len(store.articles),
+        chunks=len(store.chunks),
+        files=tuple(str(e["path"]) for e in manifest.get("files", {}).values() if "path" in e),
+        details={k: v for k, v in manifest.items() if isinstance(v, (str, int, float, bool)) or v is None},
+    )
 
 
 def open_retriever(index_dir: Path | None = None, *, encoder: Encoder | None = None) -> HybridRetriever:

@@ -130,11 +130,15 @@ class IndexStore:
             raise _corrupt(path, "the record counts disagree with the manifest")
         return cls(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks)
 
-    def article(self, article_id: str) -> Article:
-        try:
-            return self.articles[article_id]
-        except KeyError:
-            raise NewsQAError(f"No article with id {article_id} is in the index.") from None
+    # the ArticleLookup interface
+    def article(self, article_id: str) -> Article | None:
+        return self.articles.get(article_id)
+
+    def all_articles(self) -> Iterator[Article]:
+        return iter(self.articles.values())
+
+    def all_chunks(self) -> Iterator[Chunk]:
+        return iter(self.chunks)
 
     @property
     def model(self) -> str | None:

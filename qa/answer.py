@@ -7,7 +7,7 @@ import threading
 import time
 from collections.abc import Mapping, Sequence
 
-from index.interfaces import Retriever
+from index.interfaces import Archive, ArticleLookup, Retriever
 from index.normalize import well_formed
 from index.records import Hit
 from qa.authorship import author_citation
@@ -18,25 +18,25 @@ from qa.question import Question, analyze, validate
 from qa.records import Answer
 
 _lock = threading.Lock()
-_default: Retriever | None = None
+_default: Archive | None = None
 
 
-def default_retriever() -> Retriever:
-    """The retriever over the live index, opened once per process (the model loads once)."""
+def default_archive() -> Archive:
+    """The live index, opened once per process (the model loads once)."""
     global _default
     if _default is None:
         with _lock:
             if _default is None:
-                from index.retrieval import open_retriever
+                from index.retrieval import open_archive
 
-                _default = open_retriever()
+                _default = open_archive()
     return _default
 
 
 def answer(
     question: str,
     *,
-    retriever: Retriever | None = None,
+    archive: Archive | None = None,
     k: int = 8,
     since: dt.date | None = None,
     until: dt.date | None = None,
@@ -52,14 +52,13 @@ def answer(
     question = well_formed(question)
     started = time.perf_counter()
     q = analyze(resolve(question, history))
-    retriever = retriever or default_retriever()
-    hits = retrieve(q, retriever, k=k, since=since, until=until)
+    archive = archive or default_archive()
+    hits = retrieve(q, archive.retriever, k=k, since=since, until=until)
     retrieved = time.perf_counter()
-    encoder = getattr(retriever, "encoder", None)
-    encode_query = getattr(retriever, "encode_query", None)
-    ranked = score_candidates(q, candidates_from_hits(hits), article_text=_article_texts(retriever, hits),
-                              encoder=encoder, query_vector=encode_query(q.search_text) if encoder and encode_query else None)
-    byline = author_citation(q, ranked, getattr(getattr(retriever, "store", None), "articles", None) or {})
+    encoder = archive.encoder
+    ranked = score_candidates(q, candidates_from_hits(hits), article_text=_article_texts(archive.articles, hits),
+                              encoder=encoder, query_vector=encoder.encode_query(q.search_text) if encoder else None)
+    byline = author_citation(q, ranked, archive.articles)
     filtered = since is not None or until is not None
     result = byline_answer(q, byline) if byline is not None else compose(q, ranked, filtered=filtered)
     result.question = question
@@ -90,15 +89,14 @@ def retrieve(q: Question, retriever: Retriever, *, k: int, since: dt.date | None
     return list(merged.values())
 
 
-def _article_texts(retriever: Retriever, hits: Sequence[Hit]) -> dict[str, str]:
-    """Title and text of each hit's article, for the subject checks. A retriever without a
-    store (any `Retriever` may stand in) gives the text of the article's retrieved chunks."""
-    articles = getattr(getattr(retriever, "store", None), "articles", None)
+def _article_texts(articles: ArticleLookup, hits: Sequence[Hit]) -> dict[str, str]:
+    """Title and text of each hit's article, for the subject checks. An archive that cannot
+    look articles up gives the text of the article's retrieved chunks."""
     texts: dict[str, str] = {}
     for hit in hits:
         chunk = hit.chunk
-        if articles is not None and chunk.article_id in articles:
-            article = articles[chunk.article_id]
+        article = articles.article(chunk.article_id)
+        if article is not None:
             texts[chunk.article_id] = article.title + "\n" + article.text
         else:
             texts[chunk.article_id] = texts.get(chunk.article_id, chunk.title) + "\n" + chunk.text

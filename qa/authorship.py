@@ -10,8 +10,8 @@ of the best answering sentence (a column first when the question asks about a co
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 
+from index.interfaces import ArticleLookup
 from index.records import Article
 from qa.evidence import Candidate, normalized
 from qa.question import Question
@@ -39,20 +39,22 @@ def byline_span(article: Article) -> tuple[int, int] | None:
     return m.span() if m else None
 
 
-def titled(question: Question, articles: Mapping[str, Article]) -> list[Article]:
+def titled(question: Question, articles: ArticleLookup) -> list[Article]:
     """Articles whose title the question names in 《…》 (compared in matching form)."""
     names = [normalized(t) for t in question.titles]
-    return [a for a in articles.values() if any(n and n == normalized(a.title) for n in names)]
+    if not names:
+        return []
+    return [a for a in articles.all_articles() if any(n and n == normalized(a.title) for n in names)]
 
 
-def author_article(question: Question, ranked: list[Candidate], articles: Mapping[str, Article]) -> Article | None:
+def author_article(question: Question, ranked: list[Candidate], articles: ArticleLookup) -> Article | None:
     """The article a who-wrote question is about, or None when none can be told."""
     named = titled(question, articles)
     if question.titles:
         return named[0] if len(named) == 1 else None
     wants_column = bool(_COLUMN_WORDS.search(question.text))
     for c in ranked:
-        article = articles.get(c.article_id)
+        article = articles.article(c.article_id)
         if article is None or not (c.subject_ok and c.time_ok) or c.coverage < MIN_ARTICLE_COVERAGE:
             continue
         if wants_column and article.kind != "column":
@@ -61,7 +63,7 @@ def author_article(question: Question, ranked: list[Candidate], articles: Mappin
     return None
 
 
-def author_citation(question: Question, ranked: list[Candidate], articles: Mapping[str, Article]) -> Candidate | None:
+def author_citation(question: Question, ranked: list[Candidate], articles: ArticleLookup) -> Candidate | None:
     """The byline of the asked article as a candidate to quote (highlighting the whole of it),
     or None when the question does not ask who wrote a piece or the piece names no author."""
     if not question.asks_author:

@@ -23,11 +23,11 @@ QUESTIONS = (
 )
 
 
-def measure(questions, *, retriever, repeat: int = 3) -> list[tuple[str, float, float]]:
-    answer(questions[0], retriever=retriever)  # warm up: model, jieba dictionaries
+def measure(questions, *, archive, repeat: int = 3) -> list[tuple[str, float, float]]:
+    answer(questions[0], archive=archive)  # warm up: model, jieba dictionaries
     rows = []
     for question in questions:
-        runs = [answer(question, retriever=retriever).timings for _ in range(repeat)]
+        runs = [answer(question, archive=archive).timings for _ in range(repeat)]
         rows.append((question, statistics.median(r["retrieval_ms"] for r in runs),
                      statistics.median(r["compose_ms"] for r in runs)))
     return rows
@@ -39,9 +39,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--index-dir", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args(argv)
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
-    rows = measure(args.questions, retriever=open_retriever(args.index_dir), repeat=args.repeat)
+    rows = measure(args.questions, archive=open_archive(args.index_dir), repeat=args.repeat)
     for question, retrieval, compose in rows:
         print(f"{retrieval:8.1f} ms retrieval {compose:8.1f} ms compose  {question}")
     print(f"{statistics.median(r for _, r, _ in rows):8.1f} ms retrieval {statistics.median(c for _, _, c in rows):8.1f}"

@@ -69,6 +69,13 @@ def real_retriever(real_index_dir, real_encoder):
 
 
 @pytest.fixture(scope="session")
+def real_archive(real_retriever):
+    from index.retrieval import archive_of
+
+    return archive_of(real_retriever)
+
+
+@pytest.fixture(scope="session")
 def fake_index_dir(tmp_path_factory, bundled_corpus) -> Path:
     """The bundled corpus indexed with the deterministic HashingEncoder (fast)."""
     from index.embedding import HashingEncoder
@@ -86,3 +93,10 @@ def fake_retriever(fake_index_dir):
     from index.retrieval import open_retriever
 
     return open_retriever(fake_index_dir, encoder=HashingEncoder())
+
+
+@pytest.fixture(scope="session")
+def fake_archive(fake_retriever):
+    from index.retrieval import archive_of
+
+    return archive_of(fake_retriever)

@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from web_fixtures import RecordingAnswerer, small_corpus
 
+from index.interfaces import Archive, IndexInfo
 from qa.errors import QuestionError
 from ui import service as service_module
 from ui.app import create_app
@@ -23,21 +24,21 @@ QUESTION = "开发区有多少个重点项目开工了?"
 
 
 class OneHitRetriever:
-    """A retriever with a store-like summary and no real search."""
-
-    class store:  # noqa: N801 - stands in for an IndexStore's attributes
-        manifest = {"generation": 7, "model": "hashing-64", "created": "2024-01-01T00:00:00Z", "files": {"a": 1}}
-        articles = {}
-        chunks = []
-
-    encoder = None
+    """A retriever with no real search."""
 
     def search(self, query, **options):
         return []
 
 
+def one_hit_archive() -> Archive:
+    """An archive with a fixed description and no real search."""
+    info = IndexInfo(backend="local", generation="7", model="hashing-64", keyword_only=True, sources=0, articles=0,
+                     chunks=0, details={"created": "2024-01-01T00:00:00Z"})
+    return Archive(retriever=OneHitRetriever(), describe=lambda: info)
+
+
 def make_client(answerer=None, **config) -> TestClient:
-    service = NewsService(retriever=OneHitRetriever(), answer_fn=answerer or RecordingAnswerer())
+    service = NewsService(archive=one_hit_archive(), answer_fn=answerer or RecordingAnswerer())
     return TestClient(create_app(service=service, config=ServerConfig(examples=(), **config)), raise_server_exceptions=False)
 
 
@@ -50,12 +51,12 @@ def plain_client() -> TestClient:
 def real_service(tmp_path_factory):
     from index.embedding import HashingEncoder
     from index.pipeline import build_index
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
     root = tmp_path_factory.mktemp("web-index")
     report = build_index([small_corpus(root / "corpus")], index_dir=root / "index", encoder=HashingEncoder(), progress=False)
     assert not report.errors
-    return NewsService(retriever=open_retriever(root / "index", encoder=HashingEncoder()))
+    return NewsService(archive=open_archive(root / "index", encoder=HashingEncoder()))
 
 
 @pytest.fixture(scope="module")
@@ -71,7 +72,7 @@ def test_ask_returns_what_ask_json_prints(real_client, real_service):
 
     response = real_client.post("/api/v1/ask", json={"question": QUESTION})
     assert response.status_code == 200
-    expected = qa.answer(QUESTION, retriever=real_service.retriever).to_json()
+    expected = qa.answer(QUESTION, archive=real_service.archive).to_json()
     assert response.json() == expected
     assert set(expected) == {"question", "answer", "found", "citations"}
 
@@ -86,11 +87,11 @@ def test_search_returns_hits_within_the_dates(real_client):
 
 def test_health_summarises_the_index(real_client, real_service):
     body = real_client.get("/api/v1/health").json()
-    store = real_service.retriever.store
+    store = real_service.archive.retriever.store
     assert body["status"] == "ok"
     assert body["counts"] == {"sources": 2, "articles": len(store.articles), "chunks": len(store.chunks)}
     assert body["model"] == "hashing-64"
-    assert body["index"]["generation"] == store.path.name
+    assert body["index"]["generation"] == store.path.name and body["index"]["backend"] == "local"
 
 
 # --- what reaches the answerer ----------------------------------------------------------------
@@ -109,9 +110,9 @@ def test_ask_passes_options_and_history_on():
     assert call["history"] == ({"question": "开工了几个?", "answer": "20个"}, {"question": "第二问"})
 
 
-def test_health_reports_manifest_scalars_only():
+def test_health_reports_the_archives_own_description():
     body = make_client().get("/api/v1/health").json()
-    assert body["index"] == {"generation": 7, "model": "hashing-64", "created": "2024-01-01T00:00:00Z"}
+    assert body["index"] == {"generation": "7", "backend": "local", "created": "2024-01-01T00:00:00Z"}
     assert body["keyword_only"] is True
 
 
@@ -188,7 +189,7 @@ def test_busy_server_says_so(monkeypatch):
     monkeypatch.setattr(service_module, "WAIT_SECONDS", 0.05)
     gate = threading.Event()
     answerer = RecordingAnswerer(gate=gate)
-    service = NewsService(retriever=OneHitRetriever(), answer_fn=answerer, concurrency=1)
+    service = NewsService(archive=one_hit_archive(), answer_fn=answerer, concurrency=1)
     client = TestClient(create_app(service=service, config=ServerConfig(examples=())))
     first = threading.Thread(target=client.post, args=("/api/v1/ask",), kwargs={"json": {"question": "一"}})
     first.start()
@@ -290,7 +291,7 @@ def test_serve_wires_options_into_the_app(monkeypatch, capsys):
     from ui.cli import main
 
     served = {}
-    monkeypatch.setattr(cli_serve, "load", lambda index_dir, concurrency: NewsService(retriever=OneHitRetriever(), answer_fn=RecordingAnswerer(), concurrency=concurrency))
+    monkeypatch.setattr(cli_serve, "load", lambda index_dir, concurrency: NewsService(archive=one_hit_archive(), answer_fn=RecordingAnswerer(), concurrency=concurrency))
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
     monkeypatch.setenv("NEWSQA_FRAME_ANCESTORS", "https://a.example.org")
     code = main(["serve", "--port", "9123", "--cors-origin", "https://news.example.org", "--frame-ancestor", "https://b.example.org"])
@@ -340,7 +341,7 @@ def test_serve_passes_the_root_path_to_the_server(monkeypatch, capsys):
     from ui.cli import main
 
     served = {}
-    monkeypatch.setattr(cli_serve, "load", lambda index_dir, concurrency: NewsService(retriever=OneHitRetriever(), answer_fn=RecordingAnswerer(), concurrency=concurrency))
+    monkeypatch.setattr(cli_serve, "load", lambda index_dir, concurrency: NewsService(archive=one_hit_archive(), answer_fn=RecordingAnswerer(), concurrency=concurrency))
     monkeypatch.setattr(uvicorn, "run", lambda app, **options: served.update(app=app, **options))
     assert main(["serve", "--root-path", "/newsqa/"]) == 0
     assert served["root_path"] == "/newsqa"

@@ -39,12 +39,12 @@ PHONE = {"width": 390, "height": 844}
 def service(tmp_path_factory) -> NewsService:
     from index.embedding import HashingEncoder
     from index.pipeline import build_index
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
     root = tmp_path_factory.mktemp("browser-index")
     report = build_index([small_corpus(root / "corpus")], index_dir=root / "index", encoder=HashingEncoder(), progress=False)
     assert not report.errors
-    return NewsService(retriever=open_retriever(root / "index", encoder=HashingEncoder()))
+    return NewsService(archive=open_archive(root / "index", encoder=HashingEncoder()))
 
 
 @pytest.fixture(scope="module")

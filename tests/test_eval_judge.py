@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from types import SimpleNamespace
 
 import pytest
 
 from eval.dataset import Question
 from eval.judge import article_qrels, chunk_qrels, judge_answer
 from eval.runner import run_mode
+from index.interfaces import Archive, ArticleTable
 from index.records import Article, ArticleDate, Chunk, Hit, Precision
 
 
@@ -29,6 +29,7 @@ OTHER = _article("p1#002", "p1.txt", dt.date(2022, 5, 19), "无关的文字。")
 ARTICLES = {a.id: a for a in (MAY, OCT, OTHER)}
 CHUNKS = [_chunk(MAY, 1, 0, 5), _chunk(MAY, 2, 5, len(MAY.text)), _chunk(OCT, 1, 0, len(OCT.text)),
           _chunk(OTHER, 1, 0, len(OTHER.text))]
+LOOKUP = ArticleTable(list(ARTICLES.values()), CHUNKS)
 
 ASKED = Question(id="q1", question="开工了多少个？", answers=("20个",), kind="numeric", sources=("p1.txt",), dates=("2022-05",))
 NONE = Question(id="q2", question="占地多少亩？", answers=(), kind="unanswerable")
@@ -49,30 +50,30 @@ def _citation(article: Article, start: int, end: int, *, date: str | None = None
 
 def test_a_good_answer_passes_every_criterion():
     answer = {"answer": "截至目前已开工20个项目。[1]", "found": True, "citations": [_citation(MAY, 5, len(MAY.text))]}
-    verdict = judge_answer(ASKED, answer, ARTICLES)
+    verdict = judge_answer(ASKED, answer, LOOKUP)
     assert (verdict.contains, verdict.dated, verdict.verbatim, verdict.found) == (True, True, True, True)
     assert verdict.passed
 
 
 def test_each_criterion_can_fail_on_its_own():
     wrong_date = {"answer": "已开工20个", "found": True, "citations": [_citation(OCT, 0, 7)]}
-    v = judge_answer(ASKED, wrong_date, ARTICLES)
+    v = judge_answer(ASKED, wrong_date, LOOKUP)
     assert (v.contains, v.dated, v.verbatim) == (True, False, True) and not v.passed
 
     edited_quote = {"answer": "20个", "found": True, "citations": [_citation(MAY, 5, 19, quote="截至目前开工20个项目")]}
-    v = judge_answer(ASKED, edited_quote, ARTICLES)
+    v = judge_answer(ASKED, edited_quote, LOOKUP)
     assert v.verbatim is False and v.dated is True  # the quote still holds the answer and the date
 
     refused = {"answer": "没有找到。", "found": False, "citations": []}
-    v = judge_answer(ASKED, refused, ARTICLES)
+    v = judge_answer(ASKED, refused, LOOKUP)
     assert (v.contains, v.dated, v.verbatim, v.found) == (False, False, True, False)
 
 
 def test_unanswerable_questions_only_check_refusal_and_quotes():
-    v = judge_answer(NONE, {"answer": "没有找到。", "found": False, "citations": []}, ARTICLES)
+    v = judge_answer(NONE, {"answer": "没有找到。", "found": False, "citations": []}, LOOKUP)
     assert (v.contains, v.dated, v.verbatim, v.found, v.passed) == (None, None, True, True, True)
     unknown = {"answer": "x", "found": True, "citations": [{"article_id": "gone#001", "start": 0, "end": 1, "quote": "x"}]}
-    v = judge_answer(NONE, unknown, ARTICLES)
+    v = judge_answer(NONE, unknown, LOOKUP)
     assert (v.verbatim, v.found, v.passed) == (False, False, False)
 
 
@@ -80,7 +81,6 @@ class FakeRetriever:
     """Returns the same three chunks for every query and records the modes asked for."""
 
     def __init__(self):
-        self.store = SimpleNamespace(articles=ARTICLES, chunks=CHUNKS)
         self.modes: list[str] = []
 
     def search(self, query, *, k=10, mode="hybrid", **_):
@@ -93,14 +93,15 @@ def test_run_mode_scores_retrieval_and_answers():
     retriever = FakeRetriever()
 
     def answer_fn(question, searcher, k):
-        hits = searcher.search(question, k=k)  # goes through FixedMode, so the mode is forced
+        hits = searcher.retriever.search(question, k=k)  # goes through FixedMode, so the mode is forced
         if question == NONE.question:
             return {"answer": "没有找到。", "found": False, "citations": []}
         best = hits[1].chunk
         return {"answer": best.text, "found": True,
                 "citations": [_citation(ARTICLES[best.article_id], best.start, best.end)]}
 
-    run = run_mode([ASKED, NONE], retriever, mode="bm25", k=3, answer_fn=answer_fn)
+    archive = Archive(retriever=retriever, articles=LOOKUP)
+    run = run_mode([ASKED, NONE], archive, mode="bm25", k=3, answer_fn=answer_fn)
     assert retriever.modes == ["bm25"] * 4  # two searches for metrics, two from the answerer
     first = run.results[0]
     assert first.chunk_ids == ["p1#002:001", "p1#001:002", "p2#001:001"]

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import sys
-from types import SimpleNamespace
 
 from eval.dataset import Question
 from eval.formats import write_beir
 from eval.runner import qa_answer
 from eval.suite import answer_function, load_dataset, usable_modes
+from index.interfaces import Archive, IndexInfo
 
 
 def test_load_dataset_default_jsonl_and_beir(tmp_path):
@@ -20,11 +20,16 @@ def test_load_dataset_default_jsonl_and_beir(tmp_path):
 
 
 def test_keyword_only_retrievers_run_bm25_only():
-    modes, notes = usable_modes(SimpleNamespace(encoder=None), ["bm25", "dense", "hybrid"])
+    def archive(keyword_only):
+        info = IndexInfo(backend="local", generation=None, model=None, keyword_only=keyword_only, sources=0,
+                         articles=0, chunks=0)
+        return Archive(retriever=None, describe=lambda: info)
+
+    modes, notes = usable_modes(archive(True), ["bm25", "dense", "hybrid"])
     assert modes == ["bm25"]
     assert notes == ["dense skipped: the index is keyword-only or its model could not be loaded.",
                      "hybrid skipped: the index is keyword-only or its model could not be loaded."]
-    assert usable_modes(SimpleNamespace(encoder=object()), ["dense"]) == (["dense"], [])
+    assert usable_modes(archive(False), ["dense"]) == (["dense"], [])
 
 
 def test_answer_function(monkeypatch):

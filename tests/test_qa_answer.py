@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from index.interfaces import Archive, ArticleTable
 from index.records import Article, ArticleDate, Chunk, Hit, Precision
 from index.tokenize import tokenize
 from qa import Answer, QuestionError, answer
@@ -36,10 +37,7 @@ ARTICLES = [
 class KeywordRetriever:
     """Whole-article chunks ranked by shared terms; honours since/until like the real one."""
 
-    encoder = None
-
     def __init__(self, articles):
-        self.store = type("Store", (), {"articles": {a.id: a for a in articles}})()
         self.chunks = [Chunk(f"{a.id}:001", a.id, a.title, a.source, a.date, 0, len(a.text), a.text) for a in articles]
 
     def search(self, query, *, k=10, since=None, until=None, sources=None, mode="hybrid"):
@@ -56,7 +54,8 @@ class KeywordRetriever:
 
 @pytest.fixture(scope="module")
 def retriever():
-    return KeywordRetriever(ARTICLES)
+    keyword = KeywordRetriever(ARTICLES)
+    return Archive(retriever=keyword, articles=ArticleTable(ARTICLES, keyword.chunks))
 
 
 def _check_quotes(result: Answer):
@@ -73,7 +72,7 @@ def _check_quotes(result: Answer):
 
 
 def test_how_many_gives_a_timeline_in_date_order_with_the_latest(retriever):
-    result = answer("开发区有多少个重点项目开工了?", retriever=retriever)
+    result = answer("开发区有多少个重点项目开工了?", archive=retriever)
     _check_quotes(result)
     assert result.found
     assert [c.date.iso() for c in result.citations] == ["2022-05-23", "2022-10-17"]
@@ -87,14 +86,14 @@ def test_how_many_gives_a_timeline_in_date_order_with_the_latest(retriever):
 
 
 def test_a_timeline_for_a_question_naming_no_subject_warns_it_may_mix_things(retriever):
-    result = answer("有多少个重点项目开工了?", retriever=retriever)
+    result = answer("有多少个重点项目开工了?", archive=retriever)
     _check_quotes(result)
     assert len(result.citations) > 1 and "最新的是" in result.text
     assert result.text.endswith("这些报道可能指不同的对象，请核对各引文的标题。")
 
 
 def test_a_question_about_one_zone_is_not_answered_from_another(retriever):
-    result = answer("示范区有多少个重点项目开工了?", retriever=retriever)
+    result = answer("示范区有多少个重点项目开工了?", archive=retriever)
     _check_quotes(result)
     assert result.found
     assert {c.article_id for c in result.citations} == {"004_c#001"}
@@ -103,13 +102,13 @@ def test_a_question_about_one_zone_is_not_answered_from_another(retriever):
 
 def test_followup_replaces_the_subject(retriever):
     history = [{"question": "开发区有多少个重点项目开工了?"}]
-    result = answer("那示范区呢?", retriever=retriever, history=history)
+    result = answer("那示范区呢?", archive=retriever, history=history)
     assert result.question == "那示范区呢?"
     assert [c.article_id for c in result.citations] == ["004_c#001"]
 
 
 def test_time_in_the_question_selects_the_report(retriever):
-    result = answer("2019年前11个月开发区税收多少?", retriever=retriever)
+    result = answer("2019年前11个月开发区税收多少?", archive=retriever)
     _check_quotes(result)
     assert result.found and result.citations[0].article_id == "003_d#001"
     c = result.citations[0]
@@ -117,14 +116,14 @@ def test_time_in_the_question_selects_the_report(retriever):
 
 
 def test_a_time_with_no_reports_is_not_answered(retriever):
-    result = answer("2015年开发区税收多少?", retriever=retriever)
+    result = answer("2015年开发区税收多少?", archive=retriever)
     assert not result.found
     assert result.text.startswith("资料中未找到该时间范围内")
     assert numbers_outside_quotes(result.text) == []
 
 
 def test_unanswerable_question_says_so_and_shows_related_passages(retriever):
-    result = answer("开发区有多少家医院?", retriever=retriever)
+    result = answer("开发区有多少家医院?", archive=retriever)
     assert not result.found
     assert result.text.startswith("资料中未找到")
     assert all(c.highlight is None for c in result.citations)
@@ -132,52 +131,52 @@ def test_unanswerable_question_says_so_and_shows_related_passages(retriever):
 
 
 def test_unknown_subject_is_not_answered(retriever):
-    result = answer("高新区有多少个重点项目开工了?", retriever=retriever)
+    result = answer("高新区有多少个重点项目开工了?", archive=retriever)
     assert not result.found and "高新区" in result.text
 
 
 def test_who_question_highlights_a_name(retriever):
-    result = answer("开发区党委书记是谁?", retriever=retriever)
+    result = answer("开发区党委书记是谁?", archive=retriever)
     assert result.found
     c = result.citations[0]
     assert c.quote[slice(*c.highlight)] == "王文峰"
 
 
 def test_english_question_gets_an_english_lead_and_chinese_quotes(retriever):
-    result = answer("How many key projects has the development zone started?", retriever=retriever)
+    result = answer("How many key projects has the development zone started?", archive=retriever)
     _check_quotes(result)
     assert result.found and result.text.startswith("The archive reports this at different dates")
     assert "The latest is the 2022-10-17 report [2]." in result.text
 
 
 def test_a_name_in_pinyin_must_be_in_the_cited_article(retriever):
-    result = answer("When did Song Li inspect the key projects?", retriever=retriever)
+    result = answer("When did Song Li inspect the key projects?", archive=retriever)
     assert result.found and result.citations[0].article_id == "004_c#001"
     # no article names Zhang Xiaoming: another official's meeting is no answer, only a related passage
-    missing = answer("When did Zhang Xiaoming chair a meeting?", retriever=retriever)
+    missing = answer("When did Zhang Xiaoming chair a meeting?", archive=retriever)
     assert not missing.found and missing.citations and "possibly related" in missing.text
 
 
 def test_since_until_bound_the_search(retriever):
-    result = answer("开发区有多少个重点项目开工了?", retriever=retriever, since=dt.date(2022, 6, 1))
+    result = answer("开发区有多少个重点项目开工了?", archive=retriever, since=dt.date(2022, 6, 1))
     assert [c.date.iso() for c in result.citations] == ["2022-10-17"]
     assert result.text.startswith("据2022-10-17的报道：“")
 
 
 def test_a_date_range_with_no_reports_says_so_and_lists_nothing(retriever):
-    result = answer("开发区有多少个重点项目开工了?", retriever=retriever, since=dt.date(2030, 1, 1))
+    result = answer("开发区有多少个重点项目开工了?", archive=retriever, since=dt.date(2030, 1, 1))
     assert (result.found, result.citations) == (False, [])
     assert result.text == "资料中未找到该时间范围内的相关报道。"  # not "about 开发区", and no passages promised
 
 
 def test_a_question_naming_nothing_is_not_answered(retriever):
     # a follow-up with no earlier turn to take its subject from
-    result = answer("那2022年呢?", retriever=retriever)
+    result = answer("那2022年呢?", archive=retriever)
     assert not result.found and result.text.startswith("资料中未找到")
 
 
 def test_json_shape(retriever):
-    data = answer("开发区有多少个重点项目开工了?", retriever=retriever).to_json()
+    data = answer("开发区有多少个重点项目开工了?", archive=retriever).to_json()
     assert set(data) == {"question", "answer", "found", "citations"}
     assert set(data["citations"][0]) == {"id", "quote", "title", "date", "date_precision", "source",
                                          "article_id", "start", "end", "highlight", "score"}
@@ -185,13 +184,13 @@ def test_json_shape(retriever):
 
 
 def test_timings_split_retrieval_and_composition(retriever):
-    result = answer("开发区有多少个重点项目开工了?", retriever=retriever)
+    result = answer("开发区有多少个重点项目开工了?", archive=retriever)
     assert set(result.timings) == {"retrieval_ms", "compose_ms"}
     assert all(v >= 0 for v in result.timings.values())
 
 
 def test_question_errors(retriever):
     with pytest.raises(QuestionError):
-        answer("  ", retriever=retriever)
+        answer("  ", archive=retriever)
     with pytest.raises(QuestionError):
-        answer("？", retriever=retriever)
+        answer("？", archive=retriever)

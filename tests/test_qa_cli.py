@@ -7,7 +7,7 @@ import json
 from ui.cli import main
 
 
-def test_ask_json_prints_one_object_with_verbatim_quotes(fake_index_dir, fake_retriever, capsys):
+def test_ask_json_prints_one_object_with_verbatim_quotes(fake_index_dir, fake_archive, capsys):
     code = main(["ask", "开发区有多少个重点项目开工了?", "--index-dir", str(fake_index_dir), "--json"])
     out = capsys.readouterr().out
     assert code == 0
@@ -15,7 +15,7 @@ def test_ask_json_prints_one_object_with_verbatim_quotes(fake_index_dir, fake_re
     assert set(data) == {"question", "answer", "found", "citations"}
     assert data["found"] and data["citations"]
     for c in data["citations"]:
-        article = fake_retriever.store.article(c["article_id"])
+        article = fake_archive.articles.article(c["article_id"])
         assert article.text[c["start"]:c["end"]] == c["quote"]
         assert c["date"] == article.date.iso()
 

@@ -20,9 +20,9 @@ ZONE_PAGES = {"000_23030f2446925dce.txt", "001_19064917b4d2d85a.txt", "002_7a6c6
 DEMO_ZONE_PAGE = "004_ee1bfada88838ace.txt"
 
 
-def _verbatim(result, retriever):
+def _verbatim(result, archive):
     for c in result.citations:
-        article = retriever.store.article(c.article_id)
+        article = archive.articles.article(c.article_id)
         assert article.text[c.start:c.end] == c.quote
         assert c.date == article.date and c.title == article.title and c.source == article.source
     for quoted in re.findall(r"“([^”]*)”", result.text):
@@ -36,9 +36,9 @@ def _highlighted(citation) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["开发区有多少个重点项目开工了?", "開發區有多少個重點項目開工了？"])
-def test_key_projects_timeline(real_retriever, question):
-    result = answer(question, retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_key_projects_timeline(real_archive, question):
+    result = answer(question, archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found
     assert [c.date.iso() for c in result.citations] == ["2022-05-23", "2022-10-17"]
     may, october = result.citations
@@ -57,9 +57,9 @@ def test_key_projects_timeline(real_retriever, question):
         ("示范区专项检查出动执法人员多少人次?", "115人次", "2022-03", DEMO_ZONE_PAGE),
     ],
 )
-def test_numeric_answers_with_their_dates(real_retriever, question, highlight, date_prefix, source):
-    result = answer(question, retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_numeric_answers_with_their_dates(real_archive, question, highlight, date_prefix, source):
+    result = answer(question, archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found
     lead = result.citations[0]
     assert highlight in _highlighted(lead)
@@ -67,16 +67,16 @@ def test_numeric_answers_with_their_dates(real_retriever, question, highlight, d
 
 
 @pytest.mark.slow
-def test_who_question(real_retriever):
-    result = answer("开发区党委书记是谁?", retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_who_question(real_archive):
+    result = answer("开发区党委书记是谁?", archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found and _highlighted(result.citations[0]) == "王文峰"
 
 
 @pytest.mark.slow
-def test_when_question(real_retriever):
-    result = answer("开发区“三夏”生产暨疫情防控工作推进会是什么时候召开的?", retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_when_question(real_archive):
+    result = answer("开发区“三夏”生产暨疫情防控工作推进会是什么时候召开的?", archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found
     lead = result.citations[0]
     assert _highlighted(lead).startswith("5月24日") and lead.date.iso() == "2022-05-24"
@@ -84,25 +84,25 @@ def test_when_question(real_retriever):
 
 @pytest.mark.slow
 @pytest.mark.parametrize("question", ["示范区第三轮全员核酸检测是哪天进行的?", "示范区召开了哪些疫情防控会议?"])
-def test_demonstration_zone_questions_cite_only_its_page(real_retriever, question):
-    result = answer(question, retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_demonstration_zone_questions_cite_only_its_page(real_archive, question):
+    result = answer(question, archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found and result.citations
     assert {c.source for c in result.citations} == {DEMO_ZONE_PAGE}
 
 
 @pytest.mark.slow
-def test_followup_about_the_other_zone_never_cites_the_first(real_retriever):
+def test_followup_about_the_other_zone_never_cites_the_first(real_archive):
     history = [{"question": "开发区有多少个重点项目开工了?"}]
-    result = answer("那示范区呢?", retriever=real_retriever, history=history)
-    _verbatim(result, real_retriever)
+    result = answer("那示范区呢?", archive=real_archive, history=history)
+    _verbatim(result, real_archive)
     assert not {c.source for c in result.citations} & ZONE_PAGES
 
 
 @pytest.mark.slow
-def test_english_question(real_retriever):
-    result = answer("How many key projects has the development zone started?", retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_english_question(real_archive):
+    result = answer("How many key projects has the development zone started?", archive=real_archive)
+    _verbatim(result, real_archive)
     assert result.found and result.text.startswith("The archive reports this at different dates")
     assert result.citations[-1].date.iso() == "2022-10-17"
     assert re.search(r"[\u4e00-\u9fff]", result.citations[-1].quote)
@@ -120,9 +120,9 @@ def test_english_question(real_retriever):
         "How many hospitals does the development zone have?",
     ],
 )
-def test_unanswerable_questions(real_retriever, question):
-    result = answer(question, retriever=real_retriever)
-    _verbatim(result, real_retriever)
+def test_unanswerable_questions(real_archive, question):
+    result = answer(question, archive=real_archive)
+    _verbatim(result, real_archive)
     assert not result.found
     assert result.text.startswith(("资料中未找到", "The archive"))
     assert all(c.highlight is None for c in result.citations)
@@ -134,10 +134,10 @@ QUESTION_WORDS = ["开发区", "示范区", "重点项目", "开工", "税收", 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(words=st.lists(st.sampled_from(QUESTION_WORDS), min_size=1, max_size=5))
-def test_every_quote_is_verbatim_and_dated(fake_retriever, words):
-    result = answer("".join(words) + "?", retriever=fake_retriever)
+def test_every_quote_is_verbatim_and_dated(fake_archive, words):
+    result = answer("".join(words) + "?", archive=fake_archive)
     for c in result.citations:
-        article = fake_retriever.store.article(c.article_id)
+        article = fake_archive.articles.article(c.article_id)
         assert article.text[c.start:c.end] == c.quote
         assert c.date == article.date
     assert numbers_outside_quotes(result.text) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from index.records import Article, ArticleDate, Precision
+from index.interfaces import ArticleTable
 from qa.authorship import author_citation, byline_span
 from qa.compose import MIN_KIND_FIT, STRICT_KIND_FIT, byline_answer
 from qa.evidence import Candidate, kind_fit
@@ -19,6 +20,7 @@ COLUMN = Article(id="p#002", source="p.txt", title="依法治理保安全", kick
 NEWS = Article(id="p#001", source="p.txt", title="开发区召开安全生产会", kicker=None, byline="本报讯 (记者 郭坤)",
                date=MONTH, text="**本报讯** (记者 郭坤 通讯员 刘航)10月25日,开发区召开安全生产会。", kind="news")
 ARTICLES = {a.id: a for a in (COLUMN, NEWS)}
+LOOKUP = ArticleTable(list(ARTICLES.values()))
 
 
 def _sentence(article: Article, text: str, *, coverage: float = 1.0) -> Candidate:
@@ -81,7 +83,7 @@ def test_a_named_title_picks_the_article_and_its_author_line_is_quoted_not_a_nam
     q = analyze("今日评论《依法治理保安全》的作者是谁?")
     # the best sentence names another person; the byline, not 王文峰, answers
     ranked = [_sentence(NEWS, "10月25日,开发区召开安全生产会"), _sentence(COLUMN, "王文峰说,要依法治理")]
-    c = author_citation(q, ranked, ARTICLES)
+    c = author_citation(q, ranked, LOOKUP)
     assert (c.article_id, c.text, c.start, c.end) == ("p#002", "李清华", 0, 3)
     result = byline_answer(q, c)
     assert result.found and result.text == "据2021-11的报道，该文署名：“李清华”[1]。"
@@ -92,12 +94,12 @@ def test_a_named_title_picks_the_article_and_its_author_line_is_quoted_not_a_nam
 def test_a_commentary_question_takes_the_best_column_and_an_unknown_title_gets_no_author():
     q = analyze("Who wrote the commentary about safety law?")
     ranked = [_sentence(NEWS, "10月25日,开发区召开安全生产会"), _sentence(COLUMN, "王文峰说,要依法治理")]
-    assert author_citation(q, ranked, ARTICLES).text == "李清华"
-    assert author_citation(analyze("《开发区建了一座机场》的作者是谁?"), ranked, ARTICLES) is None
+    assert author_citation(q, ranked, LOOKUP).text == "李清华"
+    assert author_citation(analyze("《开发区建了一座机场》的作者是谁?"), ranked, LOOKUP) is None
     # a piece the archive lacks: no sentence shares its words, so no byline is offered
     weak = [_sentence(COLUMN, "王文峰说,要依法治理", coverage=0.1)]
-    assert author_citation(analyze("Who wrote the commentary about the airport?"), weak, ARTICLES) is None
-    assert author_citation(analyze("谁主持召开了安全生产会?"), ranked, ARTICLES) is None
+    assert author_citation(analyze("Who wrote the commentary about the airport?"), weak, LOOKUP) is None
+    assert author_citation(analyze("谁主持召开了安全生产会?"), ranked, LOOKUP) is None
 
 
 def test_a_weekday_is_the_day_a_routine_falls_on_but_a_weekly_count_is_not():

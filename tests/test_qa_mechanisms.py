@@ -160,7 +160,7 @@ def test_a_what_question_is_never_answered_on_similarity_alone():
     assert not answers(q, c, Semantics.of([c, *others]))
 
 
-def test_the_answerer_reuses_the_retrievers_query_vector(fake_retriever):
+def test_the_answerer_reuses_the_retrievers_query_vector(fake_retriever, fake_archive):
     from qa import answer
 
     calls = []
@@ -173,7 +173,7 @@ def test_the_answerer_reuses_the_retrievers_query_vector(fake_retriever):
 
     encoder.encode_queries = counting
     try:
-        answer("开发区已签约入驻企业多少家?", retriever=fake_retriever)
+        answer("开发区已签约入驻企业多少家?", archive=fake_archive)
     finally:
         del encoder.encode_queries
     assert len(calls) <= 1  # searched, then scored with the same vector

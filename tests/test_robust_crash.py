@@ -199,7 +199,7 @@ def test_server_keeps_the_old_index_when_the_new_one_is_damaged(before, tmp_path
     new = current_generation(index_dir)
     (new / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
 
-    service.retriever  # noqa: B018 — sees the new pointer and tries to load it
+    service.archive  # noqa: B018 — sees the new pointer and tries to load it
     service._follower.wait(30)
     assert service.health()["index"]["generation"] == before["snapshot"]["current"]
     assert "was not loaded" in caplog.text and "damaged" in caplog.text

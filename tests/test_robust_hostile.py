@@ -99,7 +99,7 @@ def test_hostile_article_comes_back_verbatim_from_the_api(client, service):
     assert hits
     text = " ".join(h["text"] for h in hits)
     assert IMG_PAYLOAD in text and LINK_PAYLOAD in text  # intact, as data
-    articles = service.retriever.store.articles
+    articles = {a.id: a for a in service.archive.articles.all_articles()}
     for hit in hits:
         assert hit["text"] in articles[hit["article_id"]].text
     assert response.headers["content-type"] == "application/json"
@@ -126,7 +126,7 @@ def test_hostile_article_and_question_are_inert_in_the_chat(service):
 def test_long_unbroken_strings_are_kept_whole_and_inert(client, service):
     response = client.post("/api/v1/search", json={"question": "超长字符串 链接 脚本", "k": 10})
     [hit, *_] = [h for h in response.json()["hits"] if h["source"] == "901_long.txt"]
-    article = service.retriever.store.articles[hit["article_id"]].text
+    article = service.archive.articles.article(hit["article_id"]).text
     assert LONG_RUN in article and LONG_URL in article and LONG_JS in article  # parsed whole
     assert hit["text"] in article  # a chunk may cut the run, but only ever quotes the article
 

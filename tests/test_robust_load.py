@@ -11,14 +11,13 @@ from __future__ import annotations
 import httpx
 from web_fixtures import RecordingAnswerer, serving
 
+from index.interfaces import Archive
 from ui.app import create_app
 from ui.config import ServerConfig
 from ui.service import NewsService
 
 
 class NoRetriever:
-    encoder = None
-
     def search(self, query, **options):
         return []
 
@@ -38,7 +37,7 @@ def chat(client: httpx.Client, question: str) -> str:
 
 def test_chat_sessions_kept_in_memory_are_capped():
     answerer = RecordingAnswerer()
-    service = NewsService(retriever=NoRetriever(), answer_fn=answerer)
+    service = NewsService(archive=Archive(retriever=NoRetriever()), answer_fn=answerer)
     app = create_app(service=service, config=ServerConfig(examples=(), chat_sessions=12))
     blocks = app.routes[-1].app.get_blocks()  # the Gradio app mounted at "/"
 

@@ -188,14 +188,13 @@ def test_question_analysis_never_crashes(text):
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(text=_QUESTIONS, history=st.lists(st.fixed_dictionaries({"question": _QUESTIONS}), max_size=2))
-def test_answer_returns_an_answer_or_refuses(fake_retriever, text, history):
+def test_answer_returns_an_answer_or_refuses(fake_archive, text, history):
     assume(text.strip())  # empty questions are covered by test_question_analysis_never_crashes
     try:
-        result = answer(text, retriever=fake_retriever, history=history)
+        result = answer(text, archive=fake_archive, history=history)
     except QuestionError:
         return
     assert isinstance(result, Answer) and isinstance(result.found, bool)
-    articles = fake_retriever.store.articles
     for citation in result.citations:
-        assert articles[citation.article_id].text[citation.start : citation.end] == citation.quote
+        assert fake_archive.articles.article(citation.article_id).text[citation.start : citation.end] == citation.quote
     json.dumps(result.to_json(), ensure_ascii=False).encode("utf-8")

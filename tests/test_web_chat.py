@@ -7,6 +7,7 @@ import html
 
 from web_fixtures import RecordingAnswerer
 
+from index.interfaces import Archive, IndexInfo
 from qa.errors import QuestionError
 from ui.chat import SEARCHING, answer_steps
 from ui.config import ServerConfig
@@ -19,7 +20,7 @@ class NoRetriever:
 
 
 def run(answerer, text, *, history=(), since="", until="", config=ServerConfig(examples=())):
-    service = NewsService(retriever=NoRetriever(), answer_fn=answerer)
+    service = NewsService(archive=Archive(retriever=NoRetriever()), answer_fn=answerer)
     return list(
         answer_steps(service, config, text=text, since=since, until=until, messages=[], history=list(history))
     )
@@ -83,7 +84,7 @@ def test_empty_input_does_nothing():
 def test_queue_and_concurrency_are_set_from_the_config():
     from ui.chat import build_chat
 
-    service = NewsService(retriever=NoRetriever(), answer_fn=RecordingAnswerer())
+    service = NewsService(archive=Archive(retriever=NoRetriever()), answer_fn=RecordingAnswerer())
     demo = build_chat(service, ServerConfig(examples=(), concurrency=3, queue_size=5))
     assert (demo._queue.default_concurrency_limit, demo._queue.max_size) == (3, 5)
     chat_event = next(fn for fn in demo.fns.values() if fn.api_name == "chat")
@@ -91,15 +92,19 @@ def test_queue_and_concurrency_are_set_from_the_config():
 
 
 def test_header_count_is_read_on_each_page_load_so_it_follows_a_rebuilt_index():
-    from types import SimpleNamespace
 
     from ui.chat import build_chat, header_markdown
 
-    store = SimpleNamespace(articles={"a": SimpleNamespace(source="p1.txt")}, chunks=[], manifest={}, path=None)
-    service = NewsService(retriever=SimpleNamespace(store=store, encoder=None), answer_fn=RecordingAnswerer())
+    counts = {"articles": 1}
+
+    def describe():
+        return IndexInfo(backend="local", generation=None, model=None, keyword_only=True, sources=counts["articles"],
+                         articles=counts["articles"], chunks=0)
+
+    service = NewsService(archive=Archive(retriever=NoRetriever(), describe=describe), answer_fn=RecordingAnswerer())
     demo = build_chat(service, ServerConfig(examples=()))
     header = next(block for block in demo.blocks.values() if getattr(block, "elem_id", None) == "newsqa-header")
     load, *_ = header.load_event_to_attach  # Gradio calls it when a page loads
     assert "已收录 1 篇文章" in load()
-    store.articles = {"a": store.articles["a"], "b": SimpleNamespace(source="p2.txt")}  # the index was rebuilt
+    counts["articles"] = 2  # the index was rebuilt
     assert "已收录 2 篇文章" in load() and load() == header_markdown(service)

@@ -23,12 +23,12 @@ def ask(
 ) -> None:
     """Answer a question by quoting the archive, each quote with its article and date."""
     from index.dateargs import parse_date_range
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
     from qa import answer
 
     lower, upper = parse_date_range(since, until)
-    retriever = open_retriever(index_dir) if index_dir else None
-    result = answer(question, retriever=retriever, k=k, since=lower, until=upper)
+    archive = open_archive(index_dir) if index_dir else None
+    result = answer(question, archive=archive, k=k, since=lower, until=upper)
     if as_json:
         typer.echo(json.dumps(result.to_json(), ensure_ascii=False))
         return

@@ -42,10 +42,10 @@ def eval_command(
     """Measure Recall@1/5/10, MRR@10 and nDCG@10 (per article and per answer-bearing chunk) and
     answer quality (correct, dated, verbatim quotes, refusals) on a question set."""
     from eval.suite import answer_function, load_dataset, run_modes, usable_modes
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
     questions, name = load_dataset(dataset)
-    plain = open_retriever(index_dir)
+    plain = open_archive(index_dir)
     modes, notes = usable_modes(plain, [m.value for m in Mode] if compare else [retriever.value])
     if not modes:
         raise NewsQAError(notes[0])
@@ -57,17 +57,18 @@ def eval_command(
     if distractors:
         extra["distractors"] = _distractor_runs(questions, plain, runs, n=distractors, k=k, answer_fn=answer_fn, progress=progress)
     if report is not None:
-        _write_report(runs, report, questions=questions, store=plain.store, name=name, extra=extra)
+        _write_report(runs, report, questions=questions, archive=plain, name=name, extra=extra)
     _print(runs, name=name, extra=extra, as_json=as_json)
 
 
 def _distractor_runs(questions, plain, runs, *, n, k, answer_fn, progress) -> dict:
     from eval.suite import distractor_index, metric_drop, run_modes
     from index.paths import home
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
-    where = distractor_index(plain, n=n, index_dir=home() / "eval-distractors", progress=progress)
-    mixed = open_retriever(where, encoder=plain.encoder)
+    encoder = plain.model
+    where = distractor_index(plain.info().files, encoder=encoder, n=n, index_dir=home() / "eval-distractors", progress=progress)
+    mixed = open_archive(where, encoder=encoder)
     mixed_runs = run_modes(questions, mixed, modes=[r.mode for r in runs], k=k, answer_fn=answer_fn, progress=progress)
     return {
         "articles": n,
@@ -77,14 +78,15 @@ def _distractor_runs(questions, plain, runs, *, n, k, answer_fn, progress) -> di
     }
 
 
-def _write_report(runs, directory: Path, *, questions, store, name: str, extra: dict) -> None:
+def _write_report(runs, directory: Path, *, questions, archive, name: str, extra: dict) -> None:
     from eval.formats import write_beir, write_trec_qrels, write_trec_run
     from eval.judge import article_qrels, chunk_qrels
     from eval.report import write_report
 
     write_report(runs, directory, dataset=name, extra=extra)
-    judgments = {"article": article_qrels(questions, store.articles.values()), "chunk": chunk_qrels(questions, store.chunks)}
-    write_beir(directory / "beir", questions=questions, docs=store.articles.values(), qrels=judgments["article"])
+    articles = list(archive.articles.all_articles())
+    judgments = {"article": article_qrels(questions, articles), "chunk": chunk_qrels(questions, archive.articles.all_chunks())}
+    write_beir(directory / "beir", questions=questions, docs=articles, qrels=judgments["article"])
     for level, qrels in judgments.items():
         write_trec_qrels(qrels, directory / f"qrels.{level}.txt")
     for run in runs:

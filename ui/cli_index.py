@@ -65,10 +65,7 @@ def index_command(
 
 def articles_command(index_dir: IndexDirOption = None, as_json: JsonOption = False) -> None:
     """List the indexed articles."""
-    from index.store import IndexStore
-
-    store = IndexStore.load(_index_dir(index_dir))
-    for article in store.articles.values():
+    for article in _archive(_index_dir(index_dir), mode="bm25").articles.all_articles():
         if as_json:
             typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
         else:
@@ -93,9 +90,9 @@ def search_command(
 
     validate(question)  # empty or punctuation-only text would "match" arbitrary passages by vector
     first, last = parse_date_range(since, until)
-    retriever = _retriever(_index_dir(index_dir), mode=mode)
-    _check_sources(retriever.store, source)
-    hits = retriever.search(question, k=k, since=first, until=last, sources=source or None, mode=mode)
+    archive = _archive(_index_dir(index_dir), mode=mode)
+    _check_sources(archive, source)
+    hits = archive.retriever.search(question, k=k, since=first, until=last, sources=source or None, mode=mode)
     if as_json:
         typer.echo(json.dumps({"hits": [hit.to_json() for hit in hits]}, ensure_ascii=False))
         return
@@ -113,19 +110,21 @@ def _index_dir(index_dir: Path | None) -> Path:
     return index_dir or default_index_dir()
 
 
-def _retriever(index_dir: Path, *, mode: str):
-    from index.retrieval import HybridRetriever, open_retriever
+def _archive(index_dir: Path, *, mode: str):
+    from index.retrieval import HybridRetriever, archive_of, open_archive
     from index.store import IndexStore
 
-    if mode == "bm25":  # keyword search needs no model, so skip loading it
-        return HybridRetriever(IndexStore.load(index_dir), encoder=None)
-    return open_retriever(index_dir)
+    if mode == "bm25":  # keyword search and listings need no model, so skip loading it
+        return archive_of(HybridRetriever(IndexStore.load(index_dir), encoder=None))
+    return open_archive(index_dir)
 
 
-def _check_sources(store, sources: list[str] | None) -> None:
+def _check_sources(archive, sources: list[str] | None) -> None:
     from index.errors import NewsQAError
 
-    known = {article.source for article in store.articles.values()}
+    if not sources:
+        return
+    known = {article.source for article in archive.articles.all_articles()}
     for name in sources or ():
         if name not in known:
             raise NewsQAError(f"No indexed file is named {name}; `newsqa articles` lists the indexed articles.")

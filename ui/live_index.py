@@ -3,8 +3,8 @@
 `newsqa index` never changes a generation in place: it writes a new one and then replaces the
 index's `CURRENT` pointer. So a server learns of a rebuild by re-reading that one small file
 (at most once per `check_seconds`), loads the new generation in a background thread while the
-old one keeps answering, and swaps the retriever in one assignment once the new one is loaded
-and warmed up. A request holds on to the retriever it started with, so a swap never changes an
+old one keeps answering, and swaps the archive in one assignment once the new one is loaded
+and warmed up. A request holds on to the archive it started with, so a swap never changes an
 answer halfway. A new generation that fails to load is logged and the old one kept.
 """
 
@@ -16,29 +16,29 @@ import time
 from pathlib import Path
 
 from index.errors import IndexIncompatibleError, NewsQAError
-from index.interfaces import Retriever
+from index.interfaces import Archive
 
 log = logging.getLogger(__name__)
 
 
 class IndexFollower:
-    """Holds the retriever over the live generation of `index_dir`, re-opened when it changes."""
+    """Holds the archive over the live generation of `index_dir`, re-opened when it changes."""
 
-    def __init__(self, retriever: Retriever, *, index_dir: Path, check_seconds: float = 1.0):
+    def __init__(self, archive: Archive, *, index_dir: Path, check_seconds: float = 1.0):
         self.index_dir = Path(index_dir)
         self.check_seconds = check_seconds
-        self._retriever = retriever
-        self._loaded = _generation_of(retriever)
+        self._archive = archive
+        self._loaded = archive.info().generation
         self._failed: str | None = None  # a generation that would not load: not retried
         self._checked = time.monotonic()
         self._lock = threading.Lock()
         self._loading: threading.Thread | None = None
 
     @property
-    def retriever(self) -> Retriever:
-        """The newest retriever that is fully loaded; starts loading a newer one if there is one."""
+    def archive(self) -> Archive:
+        """The newest archive that is fully loaded; starts loading a newer one if there is one."""
         self._check()
-        return self._retriever
+        return self._archive
 
     def wait(self, timeout: float | None = None) -> None:
         """Block until a load in progress has finished (for tests and orderly shutdown)."""
@@ -63,8 +63,8 @@ class IndexFollower:
 
     def _load(self, name: str) -> None:
         try:
-            retriever = reopen(self.index_dir, like=self._retriever)
-            retriever.search("warm up", k=1)  # pay for vectors, FAISS and BM25 now, not in an answer
+            archive = reopen(self.index_dir, like=self._archive)
+            archive.retriever.search("warm up", k=1)  # pay for vectors, FAISS and BM25 now, not in an answer
         except NewsQAError as error:
             log.warning("The rebuilt index %s was not loaded; still serving %s. %s", name, self._loaded, error)
             self._failed = name
@@ -72,23 +72,23 @@ class IndexFollower:
             log.exception("Loading the rebuilt index %s failed; still serving %s.", name, self._loaded)
             self._failed = name
         else:
-            self._retriever = retriever  # one assignment: requests see the old or the new, never a mix
-            self._loaded = _generation_of(retriever)
+            self._archive = archive  # one assignment: requests see the old or the new, never a mix
+            self._loaded = archive.info().generation
             log.info("Now serving index generation %s.", self._loaded)
 
 
-def reopen(index_dir: Path, *, like: Retriever) -> Retriever:
-    """The retriever over the live generation, reusing `like`'s encoder when the model is the
-    same (loading a model takes seconds and memory; the new generation usually keeps it)."""
-    from index.retrieval import open_retriever
+def reopen(index_dir: Path, *, like: Archive) -> Archive:
+    """The archive over the live generation, reusing `like`'s model when it is the same one
+    (loading a model takes seconds and memory; the new generation usually keeps it)."""
+    from index.retrieval import open_archive
 
-    encoder = getattr(like, "encoder", None)
-    if encoder is None:
-        return open_retriever(index_dir)
+    model = like.model
+    if model is None:
+        return open_archive(index_dir)
     try:
-        return open_retriever(index_dir, encoder=encoder)
+        return open_archive(index_dir, encoder=model)
     except IndexIncompatibleError:  # rebuilt with another model (or damaged): open it as it says
-        return open_retriever(index_dir)
+        return open_archive(index_dir)
 
 
 def read_pointer(index_dir: Path) -> str | None:
@@ -99,7 +99,3 @@ def read_pointer(index_dir: Path) -> str | None:
         return (index_dir / CURRENT).read_text(encoding="utf-8").strip() or None
     except OSError:
         return None
-
-
-def _generation_of(retriever: Retriever) -> str | None:
-    return getattr(getattr(getattr(retriever, "store", None), "path", None), "name", None)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import NewsQAError
-from index.interfaces import Retriever
+from index.interfaces import Archive
 from index.records import Hit
 
 #: how long a request waits for a free answering slot before it is told the server is busy
@@ -40,7 +40,7 @@ class Query:
 
 
 class NewsService:
-    """Answers and searches over one retriever, `concurrency` at a time.
+    """Answers and searches over one archive, `concurrency` at a time.
 
     Given `index_dir`, the service follows that index: after a rebuild it switches to the new
     generation once it is loaded, and answers from the old one until then.
@@ -49,29 +49,29 @@ class NewsService:
     def __init__(
         self,
         *,
-        retriever: Retriever,
+        archive: Archive,
         answer_fn: Callable | None = None,
         concurrency: int = 2,
         index_dir: Path | None = None,
     ):
         from ui.live_index import IndexFollower
 
-        self._follower = IndexFollower(retriever, index_dir=index_dir) if index_dir is not None else None
-        self._fixed = retriever
+        self._follower = IndexFollower(archive, index_dir=index_dir) if index_dir is not None else None
+        self._fixed = archive
         self._answer = answer_fn or _qa_answer()
         self._slots = threading.BoundedSemaphore(concurrency)
 
     @property
-    def retriever(self) -> Retriever:
-        """The retriever over the newest fully loaded index generation."""
-        return self._follower.retriever if self._follower is not None else self._fixed
+    def archive(self) -> Archive:
+        """The newest fully loaded index generation."""
+        return self._follower.archive if self._follower is not None else self._fixed
 
     def ask(self, query: Query):
         """The `Answer` for `query` (raises QuestionError for a question qa refuses)."""
         with self._slot():
             return self._answer(
                 query.question,
-                retriever=self.retriever,
+                archive=self.archive,
                 k=query.k,
                 since=query.since,
                 until=query.until,
@@ -84,10 +84,10 @@ class NewsService:
 
         validate(query.question)  # punctuation alone would "match" arbitrary passages by vector
         with self._slot():
-            return self.retriever.search(query.question, k=query.k, since=query.since, until=query.until)
+            return self.archive.retriever.search(query.question, k=query.k, since=query.since, until=query.until)
 
     def health(self) -> dict:
-        return index_summary(self.retriever)
+        return index_summary(self.archive)
 
     @contextmanager
     def _slot(self):
@@ -106,22 +106,16 @@ def _qa_answer() -> Callable:
     return answer
 
 
-def index_summary(retriever: Retriever) -> dict:
-    """Counts, model and manifest facts of the loaded index, for /api/v1/health and the page."""
-    store = getattr(retriever, "store", None)
-    manifest = dict(getattr(store, "manifest", None) or {})
-    articles = getattr(store, "articles", None) or {}
-    chunks = getattr(store, "chunks", None) or []
-    encoder = getattr(retriever, "encoder", None)
-    sources = {a.source for a in articles.values()}
-    generation = getattr(getattr(store, "path", None), "name", None)
-    scalars = {k: v for k, v in manifest.items() if isinstance(v, (str, int, float, bool)) or v is None}
+def index_summary(archive: Archive) -> dict:
+    """Counts, model and the backend's facts of the loaded index, for /api/v1/health and the page."""
+    info = archive.info()
+    facts = {"backend": info.backend, **info.details}
     return {
         "status": "ok",
-        "index": {"generation": generation, **scalars} if generation else scalars,
-        "counts": {"sources": len(sources), "articles": len(articles), "chunks": len(chunks)},
-        "model": getattr(encoder, "name", None) or manifest.get("model"),
-        "keyword_only": encoder is None,
+        "index": {"generation": info.generation, **facts} if info.generation else facts,
+        "counts": {"sources": info.sources, "articles": info.articles, "chunks": info.chunks},
+        "model": info.model,
+        "keyword_only": info.keyword_only,
     }
 
 
@@ -139,10 +133,10 @@ def clean_history(items: Sequence[dict], *, limit: int) -> tuple[dict, ...]:
 def open_service(index_dir: Path | None, *, concurrency: int) -> NewsService:
     """Load the index once (raises IndexMissingError telling the user to run `newsqa index`)."""
     from index.paths import default_index_dir
-    from index.retrieval import open_retriever
+    from index.retrieval import open_archive
 
     index_dir = Path(index_dir) if index_dir else default_index_dir()
-    service = NewsService(retriever=open_retriever(index_dir), concurrency=concurrency, index_dir=index_dir)
+    service = NewsService(archive=open_archive(index_dir), concurrency=concurrency, index_dir=index_dir)
     # the store loads vectors, FAISS and BM25 on first use: pay for it now, not in the first answer
-    service.retriever.search("warm up", k=1)
+    service.archive.retriever.search("warm up", k=1)
     return service

@@ -164,3 +164,13 @@ def test_indexed_html_articles_carry_title_date_and_text_source(tmp_path):
     assert undated.title == "周口经济开发区荣获“河南 5 星级产业集群”称号"
     assert [a.title for a in by_source["epaper-004.html"]] == [s.get("title") for s in stories_of("html/epaper-004.html")]
     assert all(a.date.source.endswith("url") for a in by_source["epaper-004.html"])
+
+
+def test_xhtml_with_an_encoding_declaration_and_a_one_paragraph_story(tmp_path):
+    path = tmp_path / "short.xhtml"
+    path.write_text('<?xml version="1.0" encoding="utf-8"?>\n<html xmlns="http://www.w3.org/1999/xhtml"><head>'
+                    "<title>示范区召开会议</title></head><body><h1>示范区召开会议</h1>" + LEAD[: LEAD.index("</p>") + 4]
+                    + "</body></html>", encoding="utf-8")
+    page = read_page(path)
+    assert page.text.splitlines() == ["示范区召开会议", LEAD[3 : LEAD.index("</p>")]]
+    assert block_texts(page, BlockRole.HEADLINE) == ["示范区召开会议"]

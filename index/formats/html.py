@@ -28,6 +28,7 @@ import copy
 import datetime as dt
 import json
 import re
+from functools import cache
 from pathlib import Path
 
 from index.errors import UnreadableFileError
@@ -129,7 +130,8 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
 
     text, encoding = decode_html(raw, name=path.name)
     try:
-        tree = lxml.html.document_fromstring(text)
+        # lxml refuses text that still declares its byte encoding (XHTML's <?xml … encoding=…?>)
+        tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
     except Exception as error:  # noqa: BLE001 — lxml raises several kinds on garbage
         raise UnreadableFileError(f"{path.name}: the file is not readable HTML ({type(error).__name__}).") from None
     json_ld = _json_ld_articles(tree)
@@ -144,7 +146,7 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
         title = None
     else:
         title = page_title(tree, json_ld, story=stories[0] if stories else None)
-        add_article(builder, text, tree, title=title)
+        add_article(builder, tree, title=title)
     if not _has_article_text(builder):
         raise UnreadableFileError(
             f"{path.name}: no article text was found in the HTML page (only navigation, links or boilerplate)."
@@ -166,6 +168,7 @@ _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")
 
 
 def _has_article_text(builder: PageBuilder) -> bool:
+    """Whether some paragraph reads as prose rather than a menu item or a link."""
     text = builder.text()
     for block in builder.blocks():
         if block.role in (BlockRole.PARAGRAPH, BlockRole.CAPTION):
@@ -195,7 +198,7 @@ def decode_html(raw: bytes, *, name: str) -> tuple[str, str]:
 # --- the article of a single-story page ----------------------------------------------------------
 
 
-def add_article(builder: PageBuilder, text: str, tree, *, title: str | None) -> None:
+def add_article(builder: PageBuilder, tree, *, title: str | None) -> None:
     """Head lines from the page's markup, body from trafilatura's main-text extraction."""
     body = trafilatura_body(wrap_text_runs(copy.deepcopy(tree)))
     if not body:
@@ -270,7 +273,8 @@ def trafilatura_body(text) -> list[tuple[BlockRole, str]]:
     from lxml import etree
 
     xml = trafilatura.extract(text, output_format="xml", include_comments=False, include_tables=True,
-                              include_images=False, include_links=False, with_metadata=False, deduplicate=False)
+                              include_images=False, include_links=False, with_metadata=False, deduplicate=False,
+                              config=_trafilatura_config())
     if not xml:
         return []
     root = etree.fromstring(xml.encode("utf-8"))
@@ -292,6 +296,18 @@ def trafilatura_body(text) -> list[tuple[BlockRole, str]]:
             if line and not is_boilerplate(line):
                 lines.append((role, line))
     return lines
+
+
+@cache
+def _trafilatura_config():
+    """trafilatura's settings, with shorter minimum sizes: below 250 characters it falls back to
+    taking the whole page as one paragraph, and a Chinese news item is often shorter than that."""
+    from trafilatura.settings import use_config
+
+    config = use_config()
+    config.set("DEFAULT", "MIN_EXTRACTED_SIZE", "40")
+    config.set("DEFAULT", "MIN_OUTPUT_SIZE", "10")
+    return config
 
 
 def _inside(element, tags) -> bool:
@@ -559,9 +575,19 @@ def _has_tag_ancestor(element, tags) -> bool:
 def _visible_date(tree) -> dt.date | None:
     """A labelled publication date in a short line of the page (发布时间：…), not in a list of
     links, not an update time."""
-    for element in tree.iter("span", "div", "p", "td", "em", "i", "small", "font", "li", "header"):
-        if _in_skipped(element) or _has_tag_ancestor(element, ("li", "a")) or element.tag == "li":
+    labelled = tree.xpath(
+        "//text()[contains(., '时间') or contains(., '日期') or contains(., 'ublished') or contains(., 'osted')"
+        " or contains(., 'ate')]"
+    )
+    for node in labelled:
+        element = node.getparent()
+        if element is None or _in_skipped(element) or element.tag in ("li", "a", "title", "option"):
             continue
+        if _has_tag_ancestor(element, ("li", "a")):
+            continue
+        # the label and its date may be split over inline elements: read the enclosing short line
+        while element.getparent() is not None and element.tag in ("em", "i", "b", "strong", "label", "font"):
+            element = element.getparent()
         own = clean_line(element.text_content())
         if not own or len(own) > 120:
             continue

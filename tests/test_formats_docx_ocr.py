@@ -68,3 +68,19 @@ def test_scans_need_ocr_and_a_pdf_scan_is_read_with_it(printed, scan_source):  #
         read_page(printed / "scan/scan.pdf")
     page = read_page(printed / "scan/scan.pdf", ocr=True)
     assert page.text_source is TextSource.OCR and _similarity(page.text, scan_source) > 0.9
+
+
+def test_without_the_ocr_engine_installed_each_scan_says_how_to_get_it(printed, monkeypatch):  # noqa: F811
+    import sys
+
+    from index.formats import ocr
+
+    monkeypatch.setitem(sys.modules, "rapidocr_onnxruntime", None)  # as if it were not installed
+    ocr.engine.cache_clear()
+    try:
+        with pytest.raises(UnreadableFileError) as error:
+            read_page(printed / "scan/crop-004.png", ocr=True)
+    finally:
+        ocr.engine.cache_clear()
+    assert str(error.value) == ("crop-004.png: OCR needs the rapidocr-onnxruntime package; install it with "
+                                "`pip install -e '.[ocr]'`.")

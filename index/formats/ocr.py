@@ -85,6 +85,10 @@ def ocr_pdf(path: Path, pdf, *, sha256: str) -> Page:
 def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
     from index.formats.pdf import _Line, lay_out
 
+    try:
+        engine()
+    except OcrUnavailableError as error:
+        raise OcrUnavailableError(f"{path.name}: {error}") from None
     pages = []
     for frame in frames:
         height = float(frame.height)

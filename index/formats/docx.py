@@ -4,7 +4,7 @@
 one); a heading of a lower level right above a headline is its kicker, `Subtitle` (or a lower
 heading right below the headline) its subtitle, other lower headings are sub-headings inside the
 story; `Caption` is a caption. Tables are read row by row, after the paragraphs they follow.
-The document's core properties give title and author; their dates are when the file was
+The document's core properties give the title (of a one-story document) and author; their dates are when the file was
 written, not when the story was published, so they date nothing.
 """
 
@@ -65,7 +65,10 @@ def read_docx(path: Path, raw: bytes, *, sha256: str) -> Page:
     if not builder.has_text:
         raise UnreadableFileError(f"{path.name}: the .docx document holds no text.")
     properties = document.core_properties
-    metadata = PageMetadata(title=clean_line(properties.title or "") or None,
+    blocks = builder.blocks()
+    # the document's title names its one story; a document of several stories is titled as a whole
+    one_story = sum(1 for b in blocks if b.role is BlockRole.STORY) <= 1
+    metadata = PageMetadata(title=(clean_line(properties.title or "") or None) if one_story else None,
                             byline=clean_line(properties.author or "") or None)
     return Page(source=path.name, path=path, text=builder.text(), encoding="docx", sha256=sha256,
                 text_source=TextSource.DOCX, metadata=metadata, blocks=builder.blocks())

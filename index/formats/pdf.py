@@ -126,8 +126,11 @@ def read_pdf(path: Path, raw: bytes, *, sha256: str, ocr: bool = False) -> Page:
     lay_out(builder, [(lines, height) for (lines, _), height in zip(pages, heights)])
     if not builder.has_text:
         raise UnreadableFileError(f"{path.name}: the PDF's text layer holds no text.")
+    blocks = builder.blocks()
+    if sum(1 for b in blocks if b.role is BlockRole.HEADLINE) > 1:
+        title = None  # a page of several stories: the file's title is not any one story's
     return Page(source=path.name, path=path, text=builder.text(), encoding="pdf", sha256=sha256,
-                text_source=TextSource.PDF, metadata=PageMetadata(title=_useful_title(title)), blocks=builder.blocks())
+                text_source=TextSource.PDF, metadata=PageMetadata(title=_useful_title(title)), blocks=blocks)
 
 
 def _useful_title(title: str | None) -> str | None:

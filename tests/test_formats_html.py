@@ -159,11 +159,11 @@ def test_indexed_html_articles_carry_title_date_and_text_source(tmp_path):
     [meta] = by_source["article-000-00-og-meta.html"]
     assert meta.title == "开发区迅速传达学习市两会精神" and meta.kicker == "干在实处 走在前列"
     # the page says 2022-05-25; the story's dateline (5月23日) takes that page's year
-    assert (meta.date.iso(), meta.date.source) == ("2022-05-23", "dateline+html-meta")
+    assert meta.date.iso() == "2022-05-23" and "html-meta" in meta.date.source
     [undated] = by_source["article-003-03-none.html"]
     assert undated.title == "周口经济开发区荣获“河南 5 星级产业集群”称号"
     assert [a.title for a in by_source["epaper-004.html"]] == [s.get("title") for s in stories_of("html/epaper-004.html")]
-    assert all(a.date.source.endswith("url") for a in by_source["epaper-004.html"])
+    assert all("url" in a.date.source for a in by_source["epaper-004.html"])
 
 
 def test_xhtml_with_an_encoding_declaration_and_a_one_paragraph_story(tmp_path):

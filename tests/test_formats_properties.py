@@ -13,11 +13,8 @@ from format_fixtures import STORIES, assert_blocks_are_page_text, cases, printed
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from index.chunking import chunk_articles
-from index.dates import resolve_page_date
 from index.errors import UnreadableFileError
-from index.parse import split_page
-from index.pipeline import _page_date
+from index.pipeline import _process
 from index.reader import Page, TextSource, read_page
 from index.records import Article
 
@@ -52,8 +49,10 @@ def check_page(page: Page) -> list[Article]:
     """The page's invariants, then its articles' and chunks'; the articles."""
     assert page.text.strip() and "\r" not in page.text
     assert_blocks_are_page_text(page)
-    articles = split_page(page, page_date=_page_date(page, resolve_page_date(page)))
+    content = _process(page, entry={}, sidecar=None)  # what `newsqa index` makes of the page
+    articles: list[Article] = content.articles
     for article in articles:
+        assert article.text_source == page.text_source.value
         assert 0 <= article.page_start <= article.page_end <= len(page.text)
         rebuilt, cursor = [], 0
         for at, removed in article.joins:
@@ -64,7 +63,7 @@ def check_page(page: Page) -> list[Article]:
         for offset in range(0, len(article.text), 7):  # every offset maps back to the same character
             assert page.text[article.page_offset(offset)] == article.text[offset]
     by_id = {a.id: a for a in articles}
-    for chunk in chunk_articles(articles):
+    for chunk in content.chunks:
         assert by_id[chunk.article_id].text[chunk.start : chunk.end] == chunk.text
     return articles
 

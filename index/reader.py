@@ -55,6 +55,14 @@ _TEXT_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
 # A newspaper page is tens of kilobytes. A file hundreds of times larger is an export of a whole
 # archive or a mistake; indexing it as one page would take minutes and date every article alike.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Files with layout carry fonts, images and markup besides their text: a printed edition's PDF
+# with its fonts, a scan at 300 dpi or a saved web page with inline scripts is far larger than
+# its words, so their limits are those of such files, not of text.
+_MAX_BYTES_BY_SUFFIX = {
+    **dict.fromkeys(HTML_SUFFIXES, 20 * 1024 * 1024),
+    **dict.fromkeys(PDF_SUFFIXES + DOCX_SUFFIXES, 200 * 1024 * 1024),
+    **dict.fromkeys(IMAGE_SUFFIXES, 100 * 1024 * 1024),
+}
 
 
 class TextSource(str, Enum):
@@ -269,10 +277,11 @@ def _check_size(path: Path, *, name: str) -> None:
         size = path.stat().st_size
     except OSError:
         return  # reading will say what is wrong
-    if size > MAX_PAGE_BYTES:
+    limit = _MAX_BYTES_BY_SUFFIX.get(path.suffix.lower(), MAX_PAGE_BYTES)
+    if size > limit:
         raise UnreadableFileError(
             f"{name}: the file is {size / 1024 / 1024:.1f} MB, too large for one newspaper page "
-            f"(the limit is {MAX_PAGE_BYTES // 1024 // 1024} MB); split it into pages."
+            f"(the limit is {limit // 1024 // 1024} MB); split it into pages."
         )
 
 

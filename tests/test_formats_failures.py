@@ -87,3 +87,11 @@ def test_ocr_reads_the_scans_and_a_later_build_without_it_keeps_them(newsqa, pri
     # unchanged since it was read by OCR: kept without --ocr (and without a second OCR)
     code, out, err = newsqa("index", folder, "--index-dir", index_dir, "--model", "hashing")
     assert code == 0 and "Nothing changed" in out, (out, err)
+
+
+def test_a_printed_edition_pdf_may_be_larger_than_a_text_page(printed, tmp_path):  # noqa: F811
+    from index.reader import MAX_PAGE_BYTES, read_page
+
+    path = tmp_path / "edition.pdf"  # fonts and images make PDFs far larger than their text
+    path.write_bytes((printed / "pdf/print-002.pdf").read_bytes() + b"\n%" + b" " * MAX_PAGE_BYTES)
+    assert "乘势而上谋突破" in read_page(path).text

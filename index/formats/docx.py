@@ -19,7 +19,6 @@ from index.errors import UnreadableFileError
 from index.formats.layout import PageBuilder, clean_line
 from index.reader import BlockRole, Page, PageMetadata, TextSource
 
-SUFFIXES = (".docx",)
 
 _HEADING = re.compile(r"^(?:heading|标题)\s*(\d)$", re.I)
 

@@ -35,7 +35,6 @@ from index.errors import UnreadableFileError
 from index.formats.layout import PageBuilder, clean_line
 from index.reader import BlockRole, Page, PageMetadata, TextSource
 
-SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
 
 # --- boilerplate --------------------------------------------------------------------------------
 

@@ -21,7 +21,6 @@ from index.errors import UnreadableFileError
 from index.formats.layout import PageBuilder
 from index.reader import Page, PageMetadata, TextSource
 
-SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")
 RENDER_DPI = 200  # PDF scans are rendered at this resolution for recognition
 _MAX_PIXELS = 60_000_000  # a larger image is not a page scan (and would take minutes)
 

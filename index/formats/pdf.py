@@ -28,7 +28,6 @@ from index.errors import UnreadableFileError
 from index.formats.layout import PageBuilder
 from index.reader import BlockRole, Page, PageMetadata, TextSource
 
-SUFFIXES = (".pdf",)
 
 _HEADLINE_RATIO = 1.45  # type this much larger than the body is a headline
 _HEAD_RATIO = 1.08  # larger than the body: a kicker, subtitle or sub-heading

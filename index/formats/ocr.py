@@ -82,7 +82,7 @@ def ocr_pdf(path: Path, pdf, *, sha256: str) -> Page:
 
 
 def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
-    from index.formats.pdf import _Line, lay_out
+    from index.formats.pdf import RECOGNISED, _Line, lay_out
 
     try:
         engine()
@@ -98,7 +98,7 @@ def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
         ]
         pages.append((lines, height))
     builder = PageBuilder()
-    lay_out(builder, pages)
+    lay_out(builder, pages, sizes=RECOGNISED)
     if not builder.has_text:
         raise UnreadableFileError(f"{path.name}: OCR found no text in the scan.")
     return Page(source=path.name, path=path, text=builder.text(), encoding=encoding, sha256=sha256,

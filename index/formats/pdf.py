@@ -201,7 +201,7 @@ def _make_line(chars) -> _Line:
 # --- blocks and reading order -------------------------------------------------------------------
 
 
-def _blocks(lines: list[_Line]) -> list[_Box]:
+def _blocks(lines: list[_Line], *, tolerance: float) -> list[_Box]:
     """Lines that stand one under another in the same type, close together, make one block."""
     order = sorted(range(len(lines)), key=lambda i: (-lines[i].y1, lines[i].x0))
     parent = list(range(len(lines)))
@@ -223,7 +223,7 @@ def _blocks(lines: list[_Line]) -> list[_Box]:
                 continue  # same row: side by side, not one under the other
             overlap = min(upper.x1, lower.x1) - max(upper.x0, lower.x0)
             narrower = min(upper.x1 - upper.x0, lower.x1 - lower.x0)
-            if overlap > 0.5 * narrower and abs(upper.size - lower.size) <= 0.12 * upper.size:
+            if overlap > 0.5 * narrower and abs(upper.size - lower.size) <= tolerance * upper.size:
                 parent[root(b)] = root(a)
                 break
     groups: dict[int, _Box] = {}
@@ -283,15 +283,30 @@ def _widest_gap(boxes: list[_Box], *, horizontal: bool) -> tuple[float, float] |
 # --- page text ----------------------------------------------------------------------------------
 
 
-def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]]) -> None:
+@dataclass(frozen=True)
+class Sizes:
+    """How sizes are told apart: `tolerance` is the share by which lines of one block may differ,
+    `head` the ratio to the body size from which a line is a head (kicker, subtitle, sub-head)."""
+
+    tolerance: float = 0.12
+    head: float = _HEAD_RATIO
+
+
+TEXT_LAYER = Sizes()
+# An OCR box is as tall as the line's tallest glyph: quotes and brackets make a line of body text
+# up to a fifth taller than its neighbours, so sizes are compared more loosely.
+RECOGNISED = Sizes(tolerance=0.3, head=1.3)
+
+
+def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]], *, sizes: Sizes = TEXT_LAYER) -> None:
     placed: list[_Placed] = []
     for number, (lines, height) in enumerate(pages):
-        for box, column in _xy_cut(_blocks(lines)):
+        for box, column in _xy_cut(_blocks(lines, tolerance=sizes.tolerance)):
             middle = (box.y0 + box.y1) / 2
             edge = middle > height * (1 - _EDGE) or middle < height * _EDGE
             placed.append(_Placed(box, number, column, edge))
     body = _body_size([p.box for p in placed if not p.furniture])
-    roles = _roles(placed, body)
+    roles = _roles(placed, body, head=sizes.head)
     paragraph: list[str] = []
     paragraph_info: tuple | None = None
 
@@ -313,7 +328,7 @@ def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]]) -> Non
             continue
         for k, line in enumerate(box.lines):
             indented = line.x0 > box.x0 + 0.8 * line.size
-            if paragraph and (indented or (k == 0 and not _continues(placed, roles, n))):
+            if paragraph and (indented or (k == 0 and not _continues(placed, roles, n, tolerance=sizes.tolerance))):
                 flush()
             if not paragraph:
                 paragraph_info = (role, item.column, size)
@@ -323,7 +338,7 @@ def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]]) -> Non
     flush()
 
 
-def _continues(placed: list[_Placed], roles: list[BlockRole], n: int) -> bool:
+def _continues(placed: list[_Placed], roles: list[BlockRole], n: int, *, tolerance: float) -> bool:
     """Whether block n carries on the paragraph the previous body block ended with (a column or
     page break inside a paragraph): the previous block's last line ran to its edge and this
     block's first line is not indented."""
@@ -331,9 +346,11 @@ def _continues(placed: list[_Placed], roles: list[BlockRole], n: int) -> bool:
     if previous is None or previous != n - 1 and any(roles[k] is not BlockRole.FURNITURE for k in range(previous + 1, n)):
         return False
     before, box = placed[previous].box, placed[n].box
+    if len(before.lines) < 2:
+        return False  # one line shows no column edge to have run to
     last, first = before.lines[-1], box.lines[0]
     full = last.x1 >= before.x1 - 1.5 * last.size
-    return full and abs(before.size - box.size) <= 0.12 * box.size and first.x0 <= box.x0 + 0.8 * first.size
+    return full and abs(before.size - box.size) <= tolerance * box.size and first.x0 <= box.x0 + 0.8 * first.size
 
 
 def _body_size(boxes: list[_Box]) -> float:
@@ -346,7 +363,7 @@ def _body_size(boxes: list[_Box]) -> float:
     return max(weights, key=weights.get) if weights else 0.0
 
 
-def _roles(placed: list[_Placed], body: float) -> list[BlockRole]:
+def _roles(placed: list[_Placed], body: float, *, head: float) -> list[BlockRole]:
     roles = []
     for item in placed:
         ratio = item.box.size / body if body else 1.0
@@ -354,7 +371,7 @@ def _roles(placed: list[_Placed], body: float) -> list[BlockRole]:
             roles.append(BlockRole.FURNITURE)
         elif ratio >= _HEADLINE_RATIO:
             roles.append(BlockRole.HEADLINE)
-        elif ratio >= _HEAD_RATIO:
+        elif ratio >= head:
             roles.append(BlockRole.SUBHEADING)
         else:
             roles.append(BlockRole.PARAGRAPH)

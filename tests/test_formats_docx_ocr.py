@@ -84,3 +84,22 @@ def test_without_the_ocr_engine_installed_each_scan_says_how_to_get_it(printed, 
         ocr.engine.cache_clear()
     assert str(error.value) == ("crop-004.png: OCR needs the rapidocr-onnxruntime package; install it with "
                                 "`pip install -e '.[ocr]'`.")
+
+
+def test_a_pdf_mixing_text_pages_and_scans_reads_the_scans_only_with_ocr(printed, scan_source, tmp_path):  # noqa: F811
+    import pypdfium2
+
+    mixed = pypdfium2.PdfDocument(printed / "pdf/print-002.pdf")
+    mixed.import_pages(pypdfium2.PdfDocument(printed / "scan/scan.pdf"))
+    path = tmp_path / "mixed.pdf"
+    mixed.save(path)
+    mixed.close()
+    printed_story = stories_of("pdf/print-002.pdf")[0]
+
+    without = read_page(path)
+    assert without.text_source is TextSource.PDF and printed_story["title"] in without.text
+    assert stories_of("pdf/print-004.pdf")[0]["title"] not in without.text
+    with_ocr = read_page(path, ocr=True)
+    assert with_ocr.text_source is TextSource.OCR  # one file, one mark: some of its text is OCR text
+    assert with_ocr.text.startswith(without.text.rstrip("\n"))
+    assert _similarity(with_ocr.text[len(without.text) :], scan_source) > 0.9

@@ -81,22 +81,38 @@ def ocr_pdf(path: Path, pdf, *, sha256: str) -> Page:
     return _page(path, frames, sha256=sha256, encoding="ocr")
 
 
-def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
-    from index.formats.pdf import RECOGNISED, _Line, lay_out
+def recognised_lines(frame, *, scale: float = 1.0) -> list:
+    """The text lines of an image as `index.formats.pdf` lays lines out, in its coordinates
+    (upwards from the bottom), `scale` times the image's pixels."""
+    from index.formats.pdf import _Line
 
+    height = float(frame.height)
+    return [
+        _Line(x0=left * scale, y0=(height - bottom) * scale, x1=right * scale, y1=(height - top) * scale,
+              size=(bottom - top) * scale, text=text)
+        for left, top, right, bottom, text in recognise(frame)
+    ]
+
+
+def recognised_pdf_page(path: Path, page) -> list:
+    """The lines of one PDF page without a text layer, in the page's own units (points)."""
+    _check_engine(path)
+    frame = page.render(scale=RENDER_DPI / 72, grayscale=True).to_pil()
+    return recognised_lines(frame, scale=72 / RENDER_DPI)
+
+
+def _check_engine(path: Path) -> None:
     try:
         engine()
     except OcrUnavailableError as error:
         raise OcrUnavailableError(f"{path.name}: {error}") from None
-    pages = []
-    for frame in frames:
-        height = float(frame.height)
-        lines = [
-            # image coordinates grow downwards, PDF ones upwards: flip so both lay out alike
-            _Line(x0=left, y0=height - bottom, x1=right, y1=height - top, size=(bottom - top), text=text)
-            for left, top, right, bottom, text in recognise(frame)
-        ]
-        pages.append((lines, height))
+
+
+def _page(path: Path, frames, *, sha256: str, encoding: str) -> Page:
+    from index.formats.pdf import RECOGNISED, lay_out
+
+    _check_engine(path)
+    pages = [(recognised_lines(frame), float(frame.height)) for frame in frames]
     builder = PageBuilder()
     lay_out(builder, pages, sizes=RECOGNISED)
     if not builder.has_text:

@@ -14,7 +14,8 @@ bottom edge are FURNITURE. A paragraph is one line of the page text; it ends whe
 short of its column's edge or the next line is indented, and carries on across a column or page
 break otherwise.
 
-Pages without a text layer (scans) are read by OCR when asked (`newsqa index --ocr`).
+Pages without a text layer (scans) are read by OCR when asked (`newsqa index --ocr`); in a file
+that mixes them with text pages, they are left out without it.
 """
 
 from __future__ import annotations
@@ -118,18 +119,27 @@ def read_pdf(path: Path, raw: bytes, *, sha256: str, ocr: bool = False) -> Page:
             from index.formats.ocr import ocr_pdf
 
             return ocr_pdf(path, pdf, sha256=sha256)
+        source, sizes = TextSource.PDF, TEXT_LAYER
+        if scanned and ocr:
+            # some pages are scans: recognised, and the whole file marked as OCR text, since a
+            # citation cannot tell which page its quote came from
+            from index.formats.ocr import recognised_pdf_page
+
+            for n in scanned:
+                pages[n] = (recognised_pdf_page(path, pdf[n]), 0)
+            source, sizes = TextSource.OCR, RECOGNISED
         title = (pdf.get_metadata_dict().get("Title") or "").strip() or None
     finally:
         pdf.close()
     builder = PageBuilder()
-    lay_out(builder, [(lines, height) for (lines, _), height in zip(pages, heights)])
+    lay_out(builder, [(lines, height) for (lines, _), height in zip(pages, heights)], sizes=sizes)
     if not builder.has_text:
         raise UnreadableFileError(f"{path.name}: the PDF's text layer holds no text.")
     blocks = builder.blocks()
     if sum(1 for b in blocks if b.role is BlockRole.HEADLINE) > 1:
         title = None  # a page of several stories: the file's title is not any one story's
     return Page(source=path.name, path=path, text=builder.text(), encoding="pdf", sha256=sha256,
-                text_source=TextSource.PDF, metadata=PageMetadata(title=_useful_title(title)), blocks=blocks)
+                text_source=source, metadata=PageMetadata(title=_useful_title(title)), blocks=blocks)
 
 
 def _useful_title(title: str | None) -> str | None:
@@ -314,7 +324,7 @@ def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]], *, siz
         nonlocal paragraph, paragraph_info
         if paragraph:
             role, column, size = paragraph_info
-            builder.line("".join(paragraph), role, column=column, size=size)
+            builder.line(join_lines(paragraph), role, column=column, size=size)
         paragraph, paragraph_info = [], None
 
     for n, item in enumerate(placed):
@@ -323,8 +333,9 @@ def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]], *, siz
         size = box.size / body if body else None
         if role is not BlockRole.PARAGRAPH:
             flush()
-            builder.line(" ".join(line.text.strip() for line in box.lines) if role is BlockRole.FURNITURE
-                         else "".join(line.text.strip() for line in box.lines), role, column=item.column, size=size)
+            texts = [line.text.strip() for line in box.lines]
+            builder.line(" ".join(texts) if role is BlockRole.FURNITURE else join_lines(texts), role,
+                         column=item.column, size=size)
             continue
         for k, line in enumerate(box.lines):
             indented = line.x0 > box.x0 + 0.8 * line.size
@@ -336,6 +347,21 @@ def lay_out(builder: PageBuilder, pages: list[tuple[list[_Line], float]], *, siz
             if line.x1 < box.x1 - 1.5 * line.size:  # stops short of the column's edge: paragraph end
                 flush()
     flush()
+
+
+_WORD_END = re.compile(r"[A-Za-z0-9.,;:!?)\]]$")
+_WORD_START = re.compile(r"^[A-Za-z0-9(\[]")
+
+
+def join_lines(texts: list[str]) -> str:
+    """A paragraph's printed lines as one line: Chinese runs on without a break; a space only
+    where a line of Latin words or figures met the next one."""
+    joined = ""
+    for text in texts:
+        if joined and _WORD_END.search(joined) and _WORD_START.search(text) and not joined[-1].isdigit():
+            joined += " "
+        joined += text
+    return joined
 
 
 def _continues(placed: list[_Placed], roles: list[BlockRole], n: int, *, tolerance: float) -> bool:

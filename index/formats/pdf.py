@@ -106,8 +106,12 @@ def read_pdf(path: Path, raw: bytes, *, sha256: str, ocr: bool = False) -> Page:
     `ocr`, else UnreadableFileError."""
     pdf = open_pdf(path, raw)
     try:
-        pages = [_page_lines(pdf[n]) for n in range(len(pdf))]
-        heights = [pdf[n].get_height() for n in range(len(pdf))]
+        pages, heights = [], []
+        for n in range(len(pdf)):  # loading a page parses its content: once each
+            page = pdf[n]
+            pages.append(_page_lines(page))
+            heights.append(page.get_height())
+            page.close()
         if not pages:
             raise UnreadableFileError(f"{path.name}: the PDF has no pages.")
         scanned = [n for n, (lines, _) in enumerate(pages) if sum(len(line.text.strip()) for line in lines) < _MIN_TEXT_CHARS]

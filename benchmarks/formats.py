@@ -259,15 +259,18 @@ def measure_pdf(printed: Path) -> dict:
                 story = by_ref[ref]
                 parts += [story.get(k) or "" for k in ("kicker", "title", "subtitle", "byline")]
                 parts += story["paragraphs"] + [story.get("credit") or ""]
-            reference = squash("".join(parts))
+            # NFKC: pdfminer.six (and pdfplumber on it) read some CJK glyphs as Kangxi radicals
+            # (⽇ for 日); folded here, so the figure measures reading order
+            reference = unicodedata.normalize("NFKC", squash("".join(parts)))
             # the running heads and feet are on the page too; leave them out of both sides
-            hypothesis = squash("".join(line for line in text.splitlines()
-                                        if not re.search(r"周口日报|第3版|责任编辑|星期", line) or len(line) > 40))
+            hypothesis = unicodedata.normalize("NFKC", squash("".join(
+                line for line in text.splitlines() if not re.search(r"周口日报|第3版|责任编辑|星期", line) or len(line) > 40)))
             scores.append(1 - cer(hypothesis, reference))
-            flat = text.replace("\n", "")
-            found += sum(1 for ref in case["stories"] for p in by_ref[ref]["paragraphs"] if p in text)
+            # a paragraph whole on one line: as printed, or short of spaces the print dropped at wraps
+            lines = {unicodedata.normalize("NFKC", squash(line)) for line in text.splitlines()}
+            found += sum(1 for ref in case["stories"] for p in by_ref[ref]["paragraphs"]
+                         if unicodedata.normalize("NFKC", squash(p)) in lines)
             total += sum(len(by_ref[ref]["paragraphs"]) for ref in case["stories"])
-            del flat
         results[label] = {"files": len(cases), "pages": pages, "order_accuracy": round(statistics.mean(scores), 4),
                           "worst_file": round(min(scores), 4), "paragraphs_whole": round(found / total, 4),
                           "s_per_page": round(seconds / pages, 3)}

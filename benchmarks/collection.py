@@ -27,7 +27,7 @@ NEWS_CHUNK_LIMIT = 60_000  # more than the package holds: all of it
 
 def bundled_chunks() -> list:
     from index.chunking import chunk_articles
-    from index.parse import parse_file
+    from index.ingest import parse_file
     from index.paths import BUNDLED_CORPUS
     from index.reader import iter_corpus_files, load_sidecar
 

@@ -59,7 +59,7 @@ def make_encoder(variant: str):
 
 def bundled_chunks():
     from index.chunking import chunk_articles
-    from index.parse import parse_file
+    from index.ingest import parse_file
     from index.paths import BUNDLED_CORPUS
     from index.reader import iter_corpus_files
 

@@ -33,7 +33,7 @@ def stage_times(corpus: Path, index_dir: Path, encoder) -> dict[str, float]:
     import numpy as np
 
     from index.chunking import chunk_articles
-    from index.parse import parse_file
+    from index.ingest import parse_file
     from index.reader import iter_corpus_files, load_sidecar
     from index.store import IndexStore, write_generation
     from index.tokenize import tokenize

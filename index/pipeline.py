@@ -136,8 +136,9 @@ def processing_versions() -> dict[str, str]:
     tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(
         Path(tokenize.__file__), tokenize.USER_DICT
     )
-    parser_files = [Path(__file__).with_name(n) for n in ("reader.py", "normalize.py", "dates.py", "parse.py")]
-    parser_files += sorted(Path(__file__).with_name("formats").glob("*.py"))
+    here = Path(__file__).parent
+    parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
+    parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
     return {
         "chunker_version": chunking.CHUNKER_VERSION,
         "tokenizer_version": tokenizer,
@@ -269,26 +270,16 @@ def _parse_failure(source: str, error: Exception) -> str:
 
 def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.chunking import chunk_articles
-    from index.dates import resolve_page_date
-    from index.parse import split_page
+    from index.ingest import split_page
     from index.tokenize import tokenize
 
-    articles = split_page(page, page_date=_page_date(page, resolve_page_date(page, sidecar=sidecar)))
+    articles = split_page(page, sidecar=sidecar)
     # every article says where its text came from, so a citation of OCR text can say so
     articles = [replace(a, text_source=page.text_source.value) for a in articles]
     chunks = chunk_articles(articles)
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)
-
-
-def _page_date(page, resolved):
-    """The date the file itself states (HTML metadata, JSON-LD, its URL) wins over what the
-    page's text suggests; the archive owner's sidecar manifest still wins over both."""
-    stated = page.metadata.date
-    if stated is None or resolved.source == "sidecar":
-        return resolved
-    return stated
 
 
 def _reusable_by_source(previous: IndexStore) -> dict[str, FileContent]:

@@ -13,6 +13,10 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # fmt: skip
+
+
 class Precision(str, Enum):
     DAY = "day"
     MONTH = "month"
@@ -35,6 +39,30 @@ class ArticleDate:
     @classmethod
     def unknown(cls, source: str = "none") -> "ArticleDate":
         return cls(None, Precision.UNKNOWN, source)
+
+    @property
+    def inferred(self) -> bool:
+        """True when the date (or its year, for "dateline+inferred-year") was inferred from the
+        text rather than stated by the page, its file or its archive."""
+        return self.iso() is not None and any(part.startswith("inferred") for part in self.source.split("+"))
+
+    def label(self, language: str = "zh") -> str:
+        """The date as a reader should see it, in `language` ("zh" or "en"): "2022-05-23",
+        "2022年5月" / "May 2022", "2022年" / "2022"; an inferred date says so, "约2018年" /
+        "about 2018"; an unknown one "日期不详" / "date unknown"."""
+        english = language == "en"
+        if self.iso() is None:
+            return "date unknown" if english else "日期不详"
+        v = self.value
+        if self.precision is Precision.DAY:
+            shown = self.iso()
+        elif self.precision is Precision.MONTH:
+            shown = f"{_MONTHS[v.month - 1]} {v.year}" if english else f"{v.year}年{v.month}月"
+        else:
+            shown = str(v.year) if english else f"{v.year}年"
+        if not self.inferred:
+            return shown
+        return f"about {shown}" if english else f"约{shown}"
 
     def iso(self) -> str | None:
         """`YYYY-MM-DD`, `YYYY-MM` or `YYYY` depending on precision; None when unknown."""
@@ -77,11 +105,14 @@ class ArticleDate:
 
     @classmethod
     def from_json(cls, d: dict) -> "ArticleDate":
-        precision = Precision(d["date_precision"])
+        """From `date`, `date_precision`, `date_source` (a citation, hit or article as JSON); a
+        date without a precision is as precise as written."""
         raw = d.get("date")
         if raw is None:
             return cls(None, Precision.UNKNOWN, d.get("date_source", "none"))
         parts = [int(p) for p in raw.split("-")]
+        written = (Precision.YEAR, Precision.MONTH, Precision.DAY)[len(parts) - 1]
+        precision = Precision(d["date_precision"]) if d.get("date_precision") else written
         while len(parts) < 3:
             parts.append(1)
         return cls(dt.date(*parts), precision, d.get("date_source", "none"))
@@ -187,6 +218,7 @@ class Hit:
             "title": c.title,
             "date": c.date.iso(),
             "date_precision": c.date.precision.value,
+            "date_source": c.date.source,
             "source": c.source,
             "text": c.text,
             "start": c.start,

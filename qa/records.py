@@ -30,6 +30,7 @@ class Citation:
             "title": self.title,
             "date": self.date.iso(),
             "date_precision": self.date.precision.value,
+            "date_source": self.date.source,
             "source": self.source,
             "article_id": self.article_id,
             "start": self.start,

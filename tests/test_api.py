@@ -75,6 +75,8 @@ def test_ask_returns_what_ask_json_prints(real_client, real_service):
     expected = qa.answer(QUESTION, archive=real_service.archive).to_json()
     assert response.json() == expected
     assert set(expected) == {"question", "answer", "found", "citations"}
+    for citation in expected["citations"]:  # where each date came from, so a client can show an inference as one
+        assert citation["date_source"] == real_service.archive.articles.article(citation["article_id"]).date.source
 
 
 def test_search_returns_hits_within_the_dates(real_client):
@@ -82,7 +84,8 @@ def test_search_returns_hits_within_the_dates(real_client):
     hits = response.json()["hits"]
     assert response.status_code == 200 and 1 <= len(hits) <= 3
     assert all(hit["date"].startswith("2022-05") for hit in hits)
-    assert {"chunk_id", "title", "date", "source", "text", "score"} <= set(hits[0])
+    assert {"chunk_id", "title", "date", "date_source", "source", "text", "score"} <= set(hits[0])
+    assert all("inferred" in hit["date_source"] for hit in hits)  # May 2022 is inferred on the bundled page
 
 
 def test_health_summarises_the_index(real_client, real_service):

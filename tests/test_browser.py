@@ -29,7 +29,7 @@ pytestmark = pytest.mark.browser
 
 QUESTION = "开发区有多少个重点项目开工了?"
 HOSTILE_QUESTION = "网络安全宣传周发放了多少份宣传资料?"
-DATE = re.compile(r"20\d\d-\d\d")
+DATE = re.compile(r"20\d\d(?:-\d\d|年)")
 WAIT_MS = 60_000
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
@@ -161,6 +161,7 @@ def test_widget_answers_on_another_site(browser, site):
     # data-question is asked as soon as the chat opens
     expect(frame.locator("blockquote").first).to_be_visible(timeout=WAIT_MS)
     assert DATE.search(frame.locator("blockquote").first.inner_text())
+    assert "约20" in frame.locator("blockquote .cite").first.inner_text()  # the bundled page's year is inferred
     frame.locator("#question").fill(HOSTILE_QUESTION + IMG_PAYLOAD)
     frame.locator("#question").press("Enter")
     expect(frame.locator(".msg.user").nth(1)).to_have_text(HOSTILE_QUESTION + IMG_PAYLOAD)

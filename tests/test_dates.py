@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from index.dates import find_dates, resolve_article_date, resolve_page_date
+from index.dates import Dateline, DateRole, find_dates, infer_page_date, resolve_article_date, resolve_page_date, role
+from index.dates import stated_page_date
+from index.ingest import date_of_page
 from index.paths import BUNDLED_CORPUS
-from index.reader import Page, read_page
+from index.reader import Page, PageMetadata, read_page
 from index.records import ArticleDate, Precision
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -103,9 +106,28 @@ def test_printed_page_date_with_or_without_weekday(line):
 
 
 def test_date_inside_a_sentence_is_not_the_page_date():
-    # one full date in a sentence, no datelines: only the year is known
     text = "标题\n\n2022年5月20日，开发区组织开展直播活动。\n"
-    assert resolve_page_date(page(text)) == year(2022, "inferred")
+    assert stated_page_date(page(text)) is None
+    # it is the story's dateline: the day of an event, and one story's alone dates no page
+    assert date_of_page(page(text)) == ArticleDate.unknown()
+    two = "标题\n\n本报讯 2022年5月20日，开发区组织开展直播活动。\n另一条消息\n本报讯 2022年5月22日，开发区召开会议。\n"
+    assert date_of_page(page(two)) == month(2022, 5, "inferred")
+
+
+@pytest.mark.parametrize("line", ["2017年10月29日凌晨", "2017年10月29日 下午", "2017年10月29日8时许"])
+def test_date_with_a_time_of_day_is_an_event_not_the_page_date(line):
+    assert stated_page_date(page(f"标题\n\n正文。\n{line}\n在路口发生一起事故。\n")) is None
+
+
+def test_web_time_stamp_is_a_printed_date():
+    assert stated_page_date(page("标题\n\n2018-05-14 08:32\n\n正文。\n")) == day(2018, 5, 14, "page-print")
+
+
+def test_file_metadata_date_comes_after_the_sidecar_and_before_the_print():
+    text = "标题\n\n正文。\n\n2022年10月17日 星期一\n"
+    meta = replace(page(text), metadata=PageMetadata(date=day(2022, 10, 16, "html-meta")))
+    assert resolve_page_date(meta) == day(2022, 10, 16, "html-meta")
+    assert resolve_page_date(meta, sidecar={"date": "2022-10-15"}) == day(2022, 10, 15, "sidecar")
 
 
 def test_weekday_that_matches_wins_over_a_bare_date_line():
@@ -141,61 +163,114 @@ def test_missing_date_is_unknown():
     assert resolve_page_date(page("标题\n\n5月23日，开发区召开会议。\n")) == ArticleDate.unknown()
 
 
+def datelines(*sentences: str) -> list[Dateline]:
+    return [Dateline.of(s) for s in sentences]
+
+
+@pytest.mark.parametrize(
+    ("openings", "text", "expected"),
+    [
+        # month-day datelines take the year of a full dateline on the page; page = latest month
+        (("5月17日，会议。", "2022年5月20日，活动。", "5月24日，会议。"), "", month(2022, 5, "inferred")),
+        # a full date the text names as news, a month before the datelines, gives their year
+        (("10月21日，会议。", "11月1日，会议。"), "新修改的法律已于2021年9月1日正式施行。", month(2021, 11, "inferred")),
+        # ... placed in whichever year puts them nearest: December datelines, a January date
+        (("12月28日，会议。", "12月30日，会议。"), "2022年1月3日，新规发布。", month(2021, 12, "inferred")),
+        # full datelines only: the month when two fall in the latest one, else the year
+        (("2019 年 12 月 18 日，颁奖。", "2019 年 12 月 31 日上午，健步走。"), "", month(2019, 12, "inferred")),
+        (("2019 年 11 月 28 日，颁奖。", "2019 年 12 月 2 日上午，健步走。"), "", year(2019, "inferred")),
+        # no full date: a year alone that the datelines' own sentences name
+        (("3月16日，示范区召开2022年重大项目推进会。", "3月28日，会议。"), "", month(2022, 3, "inferred")),
+    ],
+)
+def test_inference_from_datelines(openings, text, expected):
+    assert infer_page_date(datelines(*openings), [*openings, text]) == expected
+
+
+@pytest.mark.parametrize(
+    ("openings", "text"),
+    [
+        ((), "到2049年建成。2022年重大项目储备工作。2018年的数据显示。"),  # no dateline: years alone say nothing
+        (("2018年11月7日，警方抓获嫌疑人。",), ""),  # one story's dateline: an event, perhaps long before its report
+        (("2019 年 3 月 18 日，颁奖。", "2019 年 12 月 31 日上午，健步走。"), ""),  # datelines that agree on no period
+        (("5月26日，老兵们在山上植树。",), "他们的目标是到2049年种满整座山。"),  # a target
+        (("5月26日，植树活动举行，目标是到2049年种满全山。",), ""),  # a target in the dateline's sentence
+        (("5月26日，记者来到创办于1996年的儿童村。",), ""),  # a past event in the dateline's sentence
+        (("5月30日，记者来到儿童村。",), "1996年5月26日，儿童村正式创办。"),  # a founding date nearby
+        (("5月30日，记者来到儿童村。",), "自2012年5月1日起，村里实行新规。"),  # the start of a period
+        (("5月30日，会议。",), "2018年11月3日，大桥通车。"),  # a full date months away from the datelines
+        (("3月16日，部署2021年工作。", "3月20日，总结2022年工作。"), ""),  # years that disagree
+        (("3月16日，部署2021—2025年工作。",), ""),  # a span of years
+        (("12月10日上午，记者获悉，2017年6月，警方接到报案。",), ""),  # a year with a month: another event
+    ],
+)
+def test_no_inference_without_evidence(openings, text):
+    assert infer_page_date(datelines(*openings), [*openings, text]) is None
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        # datelines agree with a full date's month: they share its year; page = latest dateline month
-        ("2022年5月20日，活动。5月17日会议。5月24日会议。", month(2022, 5, "inferred")),
-        # a reference date months earlier: datelines follow it
-        ("法律于2021年9月1日施行。10月21日会议。11月1日会议。", month(2021, 11, "inferred")),
-        # a full date next January on a December page: the datelines stay in December of the year before
-        ("自2022年1月1日起施行。12月28日会议。12月30日会议。", month(2021, 12, "inferred")),
-        # full dates only, two in the latest month: that month
-        ("2019 年 12 月 18 日颁奖。2019 年 12 月 31 日上午健步走。", month(2019, 12, "inferred")),
-        # no full date: the year named most often, the month from the datelines
-        ("部署2022年工作。2022年重大项目。2012年以来。3月16日会议。3月28日会议。", month(2022, 3, "inferred")),
-        # a year alone gives only the year
-        ("2022年重大项目储备工作。", year(2022, "inferred")),
+        ("到2049年", DateRole.TARGET),
+        ("2025年前完成", DateRole.TARGET),
+        ("计划于2023年开工", DateRole.TARGET),
+        ("2021年工作计划", DateRole.TARGET),
+        ("创办于1996年", DateRole.PAST),
+        ("2012年以来", DateRole.PAST),
+        ("自2019年起", DateRole.PAST),
+        ("1996年创办", DateRole.PAST),
+        ("截至11月1日", DateRole.CUTOFF),
+        ("2016—2020年", DateRole.RANGE),
+        ("5月23日，开发区召开会议", DateRole.NEWS),
+        ("5月23日正式成立", DateRole.NEWS),  # a founding the story reports, not one it recounts
+        ("已于2021年9月1日正式施行", DateRole.NEWS),
     ],
 )
-def test_inference_from_text(text, expected):
-    assert resolve_page_date(page(text)) == expected
+def test_role_of_a_date_in_its_sentence(text, expected):
+    assert role(text, find_dates(text)[-1]) == expected
 
 
 # --- article dates ------------------------------------------------------------------------------
 
 
+def dl(text: str) -> Dateline:
+    return Dateline.of(text)
+
+
 def test_december_dateline_on_a_january_page_is_last_year():
     jan = day(2023, 1, 4, "page-print")
-    assert resolve_article_date("12月30日", jan) == day(2022, 12, 30, "dateline+page-print")
-    assert resolve_article_date("1月3日", jan) == day(2023, 1, 3, "dateline+page-print")
+    assert resolve_article_date(dl("12月30日"), jan) == day(2022, 12, 30, "dateline+page-print")
+    assert resolve_article_date(dl("1月3日"), jan) == day(2023, 1, 3, "dateline+page-print")
 
 
 def test_dateline_far_after_the_page_month_is_last_year():
     june = month(2022, 6, "sidecar")
-    assert resolve_article_date("11月2日", june) == day(2021, 11, 2, "dateline+sidecar")
-    assert resolve_article_date("6月30日", june) == day(2022, 6, 30, "dateline+sidecar")
+    assert resolve_article_date(dl("11月2日"), june) == day(2021, 11, 2, "dateline+sidecar")
+    assert resolve_article_date(dl("6月30日"), june) == day(2022, 6, 30, "dateline+sidecar")
 
 
 def test_dateline_on_month_and_year_pages():
     march = month(2022, 3, "inferred")
-    assert resolve_article_date("3月16日", march) == day(2022, 3, 16, "dateline+inferred-year")
-    assert resolve_article_date("12月1日", year(2019, "inferred")) == day(2019, 12, 1, "dateline+inferred-year")
+    assert resolve_article_date(dl("3月16日"), march) == day(2022, 3, 16, "dateline+inferred-year")
+    assert resolve_article_date(dl("12月1日"), year(2019, "inferred")) == day(2019, 12, 1, "dateline+inferred-year")
 
 
 def test_article_without_dateline_takes_the_page_date_at_its_precision():
     march = month(2022, 3, "inferred")
     assert resolve_article_date(None, march) == march
-    assert resolve_article_date("近日", march) == march
+    assert Dateline.of("近日") is None
 
 
 def test_full_dateline_is_taken_as_printed():
-    assert resolve_article_date("2019 年 12 月 19 日", month(2019, 12, "inferred")) == day(2019, 12, 19, "dateline")
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), day(2019, 12, 20, "page-print")) == day(2019, 12, 19, "dateline")
+    # on a page that states no date, the day the story reports is its publication date only by inference
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), month(2019, 12, "inferred")) == day(2019, 12, 19, "dateline+inferred")
+    assert resolve_article_date(dl("2019 年 12 月 19 日"), ArticleDate.unknown()) == ArticleDate.unknown()
 
 
 def test_dateline_without_any_year_stays_unknown():
-    assert resolve_article_date("5月23日", ArticleDate.unknown()) == ArticleDate.unknown()
-    assert resolve_article_date("2月29日", year(2021, "inferred")) == year(2021, "inferred")
+    assert resolve_article_date(dl("5月23日"), ArticleDate.unknown()) == ArticleDate.unknown()
+    assert resolve_article_date(dl("2月29日"), year(2021, "inferred")) == year(2021, "inferred")
 
 
 # --- the bundled corpus -------------------------------------------------------------------------
@@ -212,11 +287,66 @@ def test_dateline_without_any_year_stays_unknown():
     ],
 )
 def test_bundled_page_dates(stem, expected):
-    assert resolve_page_date(read_page(BUNDLED_CORPUS / f"{stem}.txt")) == expected
+    assert date_of_page(read_page(BUNDLED_CORPUS / f"{stem}.txt")) == expected
 
 
 def test_file_name_fixture_rolls_a_december_dateline_back():
     fixture = read_page(FIXTURES / "pages" / "2023-01-04_城区新闻.txt")
     page_date = resolve_page_date(fixture)
     assert page_date == day(2023, 1, 4, "file-name")
-    assert resolve_article_date("12月30日", page_date) == day(2022, 12, 30, "dateline+file-name")
+    assert resolve_article_date(dl("12月30日"), page_date) == day(2022, 12, 30, "dateline+file-name")
+
+
+# --- what a reader is shown ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("date", "zh", "en", "inferred"),
+    [
+        (day(2022, 5, 23, "dateline+page-print"), "2022-05-23", "2022-05-23", False),
+        (month(2022, 5, "sidecar"), "2022年5月", "May 2022", False),
+        (year(2022, "file-name"), "2022年", "2022", False),
+        (year(2018, "inferred"), "约2018年", "about 2018", True),
+        (month(2019, 12, "inferred"), "约2019年12月", "about December 2019", True),
+        (day(2021, 10, 25, "dateline+inferred-year"), "约2021-10-25", "about 2021-10-25", True),
+        (ArticleDate.unknown(), "日期不详", "date unknown", False),
+    ],
+)
+def test_a_date_is_shown_with_its_precision_and_an_inference_says_so(date, zh, en, inferred):
+    assert (date.label("zh"), date.label("en"), date.inferred) == (zh, en, inferred)
+    assert ArticleDate.from_json(date.to_json()) == date
+
+
+# --- what a web page prints for itself -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("标题\n\n2018-05-14 08:32 来源：城区新闻网\n正文。\n", day(2018, 5, 14, "page-print")),
+        ("标题\n\n2017-11-1709:07:21来源:城区网城区网讯 正文。\n", day(2017, 11, 17, "page-print")),  # glued
+        ("标题\n\n时间:2017/11/1414:57:14作者:甲来源:互联网\n", day(2017, 11, 14, "page-print")),
+        ("标题\n\n来源：城区日报 2018年12月13日 第七版\n正文。\n", day(2018, 12, 13, "page-print")),
+        ("标题\n\n城区网（微信号：chengqu）2019年2月9日：在新的一年里，正文。\n", day(2019, 2, 9, "page-print")),
+        ("标题\n\n正文。\nhttp://epaper.example.cn/rb/20190215/t20190215_1.htm\n", day(2019, 2, 15, "url")),
+        ("标题\n\n正文。\nhttp://court.example.cn/article/detail/2018/12/id/36.shtml\n", month(2018, 12, "url")),
+    ],
+)
+def test_a_web_page_dates_itself_by_its_time_stamp_credit_or_address(text, expected):
+    assert stated_page_date(page(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "标题\n\n正文。\n2015-7-28 10:57 上传\n",  # an attachment's upload
+        "标题\n\n本帖最后由 甲 于 2015-7-15 10:42 编辑\n正文。\n",  # a post's last edit
+        "标题\n\n投标截止时间延期至2017年8月28日16:00。\n",  # a deadline
+        "标题\n\n" + "正文。" * 120 + "\n据报道，2017年03月12日09:13，人民网发文。\n",  # quoted in a sentence, past the head
+        "标题\n\n" + "正文。" * 120 + "\n最新\n2018-12-12 05:05\n2018-12-13 07:10\n",  # a list's stamps that disagree
+        "标题\n\n正文。\nhttp://a.example.cn/20190215/1.htm\nhttp://b.example.cn/20181101/2.htm\n",  # addresses that disagree
+        "标题\n\n2018年5月3日：张某报警。\n",  # a chronology, not a credit
+    ],
+)
+def test_dates_a_web_page_prints_for_other_things_do_not_date_it(text):
+    assert stated_page_date(page(text)) is None

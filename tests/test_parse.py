@@ -11,7 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from index.dates import resolve_page_date
-from index.parse import parse_file, split_page
+from index.ingest import parse_file
+from index.ingest import split_page
 from index.paths import BUNDLED_CORPUS
 from index.reader import Page
 from index.records import Article, ArticleDate, Precision
@@ -132,9 +133,10 @@ def test_other_dates(corpus):
     dates = {a.title: (a.date.iso(), a.date.source) for page in corpus.values() for a in page}
     assert dates["笃行不怠勤履职"] == ("2022-05", "inferred")  # columns carry no dateline
     assert dates["开发区 安全生产绷紧弦 除患排险在行动"] == ("2021-10-25", "dateline+inferred-year")
-    assert dates["开发区召开党委(扩大)会议"] == ("2019-12-19", "dateline")  # printed with its year
+    # printed with its year, the day it reports; the page states no date, so it is an inference
+    assert dates["开发区召开党委(扩大)会议"] == ("2019-12-19", "dateline+inferred")
     assert dates["开发区谱写高质量党建新篇章"] == ("2019-12", "inferred")
-    assert dates["为进一步搭建“直播+企业”孵化平台,打造“直播经济”先行区…"] == ("2022-05-20", "dateline")
+    assert dates["为进一步搭建“直播+企业”孵化平台,打造“直播经济”先行区…"] == ("2022-05-20", "dateline+inferred")
     # "截至11月1日" is a reference, not this article's dateline
     assert dates["各项工作齐头并进 督导检查再促提升 开发区“创文”活动如火如荼高标准开展"] == ("2021-11", "inferred")
 
@@ -206,10 +208,17 @@ def test_fixture_page_structure():
     assert all("责任编辑" not in a.text and "城区新闻" not in a.text for a in articles)
 
 
-def test_page_without_bylines_splits_on_headlines():
-    articles = parse_file(FIXTURES / "pages" / "no-bylines.md")
-    assert [a.title for a in articles] == ["春节假期城区游客增多", "老街夜市重新开放"]
-    assert all(a.date == ArticleDate.unknown() for a in articles)  # no year anywhere
+def test_page_without_bylines_is_one_story_under_its_first_headline():
+    # nothing on the page shows that a second story starts: its second headline-shaped line may as
+    # well be a sub-heading (●…, 小标题) of the first story, and is kept inside it
+    [article] = parse_file(FIXTURES / "pages" / "no-bylines.md")
+    assert article.title == "春节假期城区游客增多"
+    assert article.text.endswith("老街夜市重新开放\n\n经过三个月改造，老街夜市于2月1日重新开放。夜市新增摊位八十个。")
+    assert article.date == ArticleDate.unknown()  # no year anywhere
+    # with bylines, each headline over one opens a story
+    text = (FIXTURES / "pages" / "no-bylines.md").read_text(encoding="utf-8").replace("\n\n春节", "\n\n本报讯 春节")
+    text = text.replace("\n\n经过", "\n\n本报讯 经过")
+    assert [a.title for a in split_page(_page(text))] == ["春节假期城区游客增多", "老街夜市重新开放"]
 
 
 def test_sidecar_next_to_the_file_is_used():
@@ -276,11 +285,18 @@ def test_hard_wrapped_lines_keep_paragraphs_together():
         "游客在灯会现场拍照留念，现场\n人头攒动，气氛热烈。\n\n记者 甲 摄\n"
     )
     march = ArticleDate(dt.date(2022, 3, 1), Precision.MONTH, "inferred")
-    news, caption = split_page(_page(text), page_date=march)
-    assert news.text == "本报讯（记者 甲）为迎接新年，城区举办灯会活动，3月28日开幕。"
+    # the only story on the page: its photo and caption belong to it
+    [news] = split_page(_page(text), page_date=march)
+    assert news.text.startswith("本报讯（记者 甲）为迎接新年，城区举办灯会活动，3月28日开幕。\n\n")
+    assert news.text.endswith("游客在灯会现场拍照留念，现场人头攒动，气氛热烈。\n\n记者 甲 摄")
     assert news.date.iso() == "2022-03-28"  # the dateline sits on the wrapped second line
+    # on a page of several stories the captioned photo is news of its own
+    two = text + "\n标题二\n\n本报讯（记者 乙）活动举行。\n"
+    news, caption, second = split_page(_page(two), page_date=march)
+    assert news.text == "本报讯（记者 甲）为迎接新年，城区举办灯会活动，3月28日开幕。"
     assert caption.kind == "caption"
     assert caption.text == "游客在灯会现场拍照留念，现场人头攒动，气氛热烈。\n\n记者 甲 摄"
+    assert second.title == "标题二"
 
 
 def test_credit_under_a_one_paragraph_story_stays_with_it():
@@ -364,14 +380,14 @@ def test_labelled_records_are_articles_with_their_fields():
 
 def test_front_matter_with_a_title_makes_one_article_and_without_one_dates_the_page():
     titled = "---\ntitle: 示范区新增就业岗位3000个\ndate: 2023-02-14\n---\n\n本报讯（记者 孙丽）2月13日，新增就业岗位3000个。\n"
-    [article] = split_page(_page(titled), page_date=ArticleDate.unknown())
+    [article] = split_page(_page(titled))
     assert (article.title, article.byline, article.date.iso()) == ("示范区新增就业岗位3000个", "本报讯（记者 孙丽）", "2023-02-13")
     dated = "---\ndate: 2022-10-17\n---\n\n标题一\n\n本报讯（记者 甲）会议召开。\n\n标题二\n\n本报讯（记者 乙）活动举行。\n"
-    one, two = split_page(_page(dated), page_date=ArticleDate.unknown())
+    one, two = split_page(_page(dated))
     assert (one.title, two.title) == ("标题一", "标题二")
     assert (one.date.iso(), one.date.source) == ("2022-10-17", "front-matter")
     sidecar = ArticleDate(dt.date(2022, 10, 16), Precision.DAY, "sidecar")
-    assert split_page(_page(dated), page_date=sidecar)[0].date == sidecar  # the owner's sidecar still wins
+    assert split_page(_page(dated), sidecar={"date": "2022-10-16"})[0].date == sidecar  # the owner's sidecar still wins
 
 
 def test_a_label_inside_a_story_does_not_make_it_an_export():

@@ -204,7 +204,7 @@ def test_a_file_that_turns_bad_is_dropped_and_the_index_stays_consistent(tmp_pat
 
 
 def _articles_of(path: Path):
-    from index.parse import parse_file
+    from index.ingest import parse_file
 
     return parse_file(path)
 

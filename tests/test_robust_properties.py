@@ -16,9 +16,10 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from index.chunking import chunk_articles
-from index.dates import find_dates, parse_iso_date, resolve_article_date, resolve_page_date
+from index.dates import Dateline, find_dates, find_dateline, infer_page_date, parse_iso_date, resolve_article_date
+from index.dates import resolve_page_date
 from index.errors import UnreadableFileError
-from index.parse import split_page
+from index.ingest import split_page
 from index.reader import Page, read_page
 from index.records import Article, ArticleDate, Precision
 from qa import Answer, QuestionError, answer
@@ -158,7 +159,20 @@ def test_page_date_never_crashes(text, name, sidecar):
 @SETTINGS
 @given(dateline=st.one_of(st.none(), _DATE_TEXT), page_date=_ARTICLE_DATES)
 def test_article_date_never_crashes(dateline, page_date):
-    _check_date(resolve_article_date(dateline, page_date))
+    found = find_dateline(dateline) if dateline is not None else None
+    _check_date(resolve_article_date(found, page_date))
+    _check_date(resolve_article_date(Dateline.of(dateline) if dateline else None, page_date))
+
+
+@SETTINGS
+@given(openings=st.lists(_DATE_TEXT, max_size=5), text=_DATE_TEXT)
+def test_inference_never_crashes_and_is_marked(openings, text):
+    datelines = [d for d in map(Dateline.of, openings) if d is not None]
+    inferred = infer_page_date(datelines, text)
+    if inferred is not None:
+        _check_date(inferred)
+        assert inferred.inferred and inferred.source == "inferred"
+        assert inferred.precision in (Precision.MONTH, Precision.YEAR)
 
 
 # --- questions ----------------------------------------------------------------------------------

@@ -76,3 +76,15 @@ def test_sources_panel_escapes_and_lists_each_citation():
     assert html.count("<li>") == 2
     assert "&lt;b&gt;标题&lt;/b&gt;" in html and "<b>标题" not in html
     assert "暂无来源" in sources_html(None)
+
+
+def test_an_inferred_date_says_so_in_the_question_language():
+    inferred = cite("已开工20个。", date="2018", date_precision="year", date_source="inferred")
+    dated = cite("已开工22个。", id=2, date="2022-05", date_precision="month", date_source="sidecar")
+    chinese = {"question": "开工了多少?", "answer": "答", "found": True, "citations": [inferred, dated]}
+    text = answer_markdown(chinese)
+    assert "· 约2018年 ·" in text and "· 2022年5月 ·" in text
+    english = {**chinese, "question": "How many projects have started?"}
+    assert "· about 2018 ·" in answer_markdown(english) and "May 2022 · 000_x.txt" in sources_html(english)
+    year_inferred = cite("q", date="2021-10-25", date_precision="day", date_source="dateline+inferred-year")
+    assert "约2021-10-25" in sources_html({"question": "开工?", "citations": [year_inferred]})

@@ -17,7 +17,7 @@ from index.dateargs import parse_date_range
 from index.errors import NewsQAError
 from index.normalize import well_formed
 from ui.config import ServerConfig
-from ui.render import answer_head, answer_markdown, citation_markdown, inert, sources_html
+from ui.render import answer_head, answer_markdown, citation_markdown, inert, language_of, sources_html
 from ui.service import NewsService, Query, clean_history
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,7 @@ def answer_steps(
     shown = answer_head(answer)
     yield "", showing(shown), gr.skip(), history
     for citation in answer["citations"][:-1]:
-        shown += "\n\n" + citation_markdown(citation)
+        shown += "\n\n" + citation_markdown(citation, language_of(answer))
         yield "", showing(shown), gr.skip(), history
     history = [*history, {"question": text, "answer": answer["answer"]}]
     yield "", showing(answer_markdown(answer)), sources_html(answer), history

@@ -36,12 +36,16 @@ def ask(
 
 
 def render(result) -> str:
-    """The answer, then each citation: marker, quote, title, date and source file."""
+    """The answer, then each citation: marker, quote, title, date (an inferred one says so, in
+    the question's language) and source file."""
+    from qa.glossary import is_english
+
     lines = [result.text, ""]
     if result.citations:
         lines.append("Sources:" if result.found else "Possibly related (not an answer):")
+    language = "en" if is_english(result.question) else "zh"
     for c in result.citations:
-        date = c.date.iso() or "date unknown"
+        date = c.date.label(language)
         lines.append(f"[{c.id}] “{c.quote}”")
         lines.append(f"    {c.title} — {date} — {c.source} ({c.article_id})")
     return "\n".join(lines).rstrip()

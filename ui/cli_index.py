@@ -69,7 +69,7 @@ def articles_command(index_dir: IndexDirOption = None, as_json: JsonOption = Fal
         if as_json:
             typer.echo(json.dumps(article.to_json(), ensure_ascii=False))
         else:
-            typer.echo(f"{article.id}\t{article.date.iso() or '?'}\t{article.title}")
+            typer.echo(f"{article.id}\t{article.date.label('en')}\t{article.title}")
 
 
 def search_command(
@@ -100,7 +100,7 @@ def search_command(
         typer.echo("No matching passage.")
     for rank, hit in enumerate(hits, start=1):
         chunk = hit.chunk
-        typer.echo(f"{rank}. {chunk.title} — {chunk.date.iso() or 'date unknown'} — {chunk.id} ({hit.score:.4f})")
+        typer.echo(f"{rank}. {chunk.title} — {chunk.date.label('en')} — {chunk.id} ({hit.score:.4f})")
         typer.echo(f"   {chunk.text}")
 
 

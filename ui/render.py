@@ -12,10 +12,12 @@ from __future__ import annotations
 import html
 import string
 
+from index.records import ArticleDate
+from qa.glossary import is_english
+
 # every ASCII punctuation character, replaced by its numeric character reference
 _INERT = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation})
 
-NO_DATE = "日期不详"
 #: shown above the quotes when qa found no passage that answers: they are only the closest ones
 RELATED = "没有找到直接回答这个问题的报道;以下是可能相关的段落:"
 
@@ -25,8 +27,15 @@ def inert(text: str) -> str:
     return text.translate(_INERT)
 
 
-def citation_date(citation: dict) -> str:
-    return citation.get("date") or NO_DATE
+def citation_date(citation: dict, language: str = "zh") -> str:
+    """The citation's date as a reader should see it: "2022-05-23", "2022年5月", "约2018年" for
+    an inferred one ("about 2018" in English), "日期不详" when unknown."""
+    return ArticleDate.from_json(citation).label(language)
+
+
+def language_of(answer: dict | None) -> str:
+    """"en" for an answer to an English question, else "zh"."""
+    return "en" if is_english((answer or {}).get("question") or "") else "zh"
 
 
 def highlighted_lines(quote: str, highlight: list[int] | tuple[int, int] | None) -> list[str]:
@@ -55,11 +64,11 @@ def _clamp(highlight, length: int) -> tuple[int, int]:
     return max(0, min(lo, length)), max(0, min(hi, length))
 
 
-def citation_markdown(citation: dict) -> str:
+def citation_markdown(citation: dict, language: str = "zh") -> str:
     """One citation as a Markdown block quote: headline, date and source, then the quote."""
     header = (
         f"**&#91;{citation['id']}&#93; {inert(citation.get('title') or '')}**"
-        f" · {inert(citation_date(citation))} · {inert(citation.get('source') or '')}"
+        f" · {inert(citation_date(citation, language))} · {inert(citation.get('source') or '')}"
     )
     body = [f"> {line}" if line.strip() else ">" for line in highlighted_lines(citation["quote"], citation.get("highlight"))]
     return "\n".join([f"> {header}", ">", *body])
@@ -67,7 +76,8 @@ def citation_markdown(citation: dict) -> str:
 
 def answer_markdown(answer: dict) -> str:
     """The whole chat reply: the answer text, then each citation as a quoted block."""
-    return "\n\n".join([answer_head(answer), *(citation_markdown(c) for c in answer.get("citations", []))])
+    language = language_of(answer)
+    return "\n\n".join([answer_head(answer), *(citation_markdown(c, language) for c in answer.get("citations", []))])
 
 
 def answer_head(answer: dict) -> str:
@@ -83,13 +93,13 @@ def sources_html(answer: dict | None) -> str:
     citations = (answer or {}).get("citations", [])
     if not citations:
         return '<p class="newsqa-sources-empty">暂无来源。提问后,引用的文章会列在这里。</p>'
-    items = []
+    items, language = [], language_of(answer)
     for c in citations:
         items.append(
             "<li>"
             f'<span class="newsqa-src-id">[{int(c["id"])}]</span> '
             f'<strong>{html.escape(c.get("title") or "")}</strong><br>'
-            f'<span class="newsqa-src-meta">{html.escape(citation_date(c))} · '
+            f'<span class="newsqa-src-meta">{html.escape(citation_date(c, language))} · '
             f'{html.escape(c.get("source") or "")} · {html.escape(c.get("article_id") or "")}</span>'
             "</li>"
         )

@@ -1,5 +1,6 @@
-"""One reader per file format, each turning a file into an `index.reader.Page`.
+"""Readers of corpus file formats: each turns a file into a `index.reader.Page` (text, layout
+blocks, the file's own metadata) and knows nothing of how a page splits into stories.
 
-`index.reader.read_page` picks the reader by the file's suffix; every reader lays its page out the
-same way (see `layout.PageBuilder`), so segmentation need not know where a page came from.
+`index.reader.read_page` picks the reader by the file's suffix; the readers of formats with layout
+(html, pdf, docx, ocr) lay their page out the same way (`layout.PageBuilder`).
 """

@@ -45,11 +45,32 @@
     return p;
   }
 
-  function citationNode(c) {
+  // as ArticleDate.label: "2022-05-23", "2022年5月" / "May 2022", "约2018年" / "about 2018"
+  var MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"];
+
+  function isEnglish(text) {
+    var latin = (text.match(/[A-Za-z]/g) || []).length;
+    var cjk = (text.match(/[\u4e00-\u9fff]/g) || []).length;
+    return latin > 2 * cjk && latin >= 3;
+  }
+
+  function dateLabel(c, english) {
+    if (!c.date) return english ? "date unknown" : "日期不详";
+    var parts = String(c.date).split("-");
+    var shown = c.date;
+    if (parts.length === 2) shown = english ? MONTHS[Number(parts[1]) - 1] + " " + parts[0] : parts[0] + "年" + Number(parts[1]) + "月";
+    if (parts.length === 1) shown = english ? parts[0] : parts[0] + "年";
+    var inferred = String(c.date_source || "").split("+").some(function (p) { return p.indexOf("inferred") === 0; });
+    if (!inferred) return shown;
+    return english ? "about " + shown : "约" + shown;
+  }
+
+  function citationNode(c, english) {
     var block = el("blockquote");
     var cite = el("span", "cite");
     cite.appendChild(el("strong", null, "[" + c.id + "] " + (c.title || "")));
-    cite.appendChild(document.createTextNode(" · " + (c.date || "日期不详") + " · " + (c.source || "")));
+    cite.appendChild(document.createTextNode(" · " + dateLabel(c, english) + " · " + (c.source || "")));
     block.appendChild(cite);
     block.appendChild(quoteNode(c.quote || "", c.highlight));
     return block;
@@ -60,7 +81,8 @@
     bubble.textContent = "";
     bubble.appendChild(el("p", "text", answer.answer || ""));
     if (!answer.found && answer.citations && answer.citations.length) bubble.appendChild(el("p", "hint", RELATED));
-    (answer.citations || []).forEach(function (c) { bubble.appendChild(citationNode(c)); });
+    var english = isEnglish(answer.question || "");
+    (answer.citations || []).forEach(function (c) { bubble.appendChild(citationNode(c, english)); });
     scrollDown();
   }
 

@@ -1,4 +1,4 @@
-"""Metadata that archive exports write into the text: key-value headers and front matter.
+"""Archive exports that label their fields in the text: key-value records and front matter.
 
 Two shapes are common besides a printed page:
 
@@ -21,7 +21,10 @@ Values are read, never rewritten: an article's text is still exact page text.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from index.dates import labelled_date
+from index.reader import Page
 
 #: label → field; the labels an export may use for each
 KEYS: dict[str, str] = {
@@ -77,6 +80,16 @@ def front_matter(text: str) -> tuple[dict[str, str], int]:
         if found and found[1]:
             fields.setdefault(found[0], found[1].strip("\"'"))
     return (fields, match.end()) if fields else ({}, 0)
+
+
+def with_front_matter(page: Page) -> Page:
+    """`page` with the `date:` of its front matter as its metadata date (source "front-matter"),
+    unless its reader found one already."""
+    fields, _ = front_matter(page.text)
+    date = labelled_date(fields["date"], source="front-matter") if fields.get("date") else None
+    if date is None or page.metadata.date is not None:
+        return page
+    return replace(page, metadata=replace(page.metadata, date=date))
 
 
 def records(text: str, *, start: int = 0) -> list[Record]:

@@ -1,0 +1,27 @@
+"""Markdown marks on the lines of a plain-text or Markdown page.
+
+Plain text has no marks; Markdown adds headings (`## 标题`) and emphasis (`**本报讯**`). Only
+paired marks are emphasis (as in CommonMark, `__` not inside a word): a lone `__` or `**` in a
+headline is text, e.g. code or markup printed on the page, and is shown as printed.
+"""
+
+from __future__ import annotations
+
+import re
+
+_HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
+_EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
+#: the marks an emphasised run may open or close with, for patterns that read around them
+EMPHASIS_MARK = r"(?:\*\*|__)"
+
+
+def heading(line: str) -> tuple[int, str] | None:
+    """(level, text) of a Markdown heading line (`## 标题 ##` → (2, `标题`), emphasis removed);
+    None for any other line."""
+    match = _HEADING.match(line)
+    return (len(match.group(1)), unemphasized(match.group(2)).strip()) if match else None
+
+
+def unemphasized(text: str) -> str:
+    """`text` without paired emphasis marks: `**本报讯**（记者 甲）` → `本报讯（记者 甲）`."""
+    return _EMPHASIS.sub(lambda m: m.group("a") or m.group("b"), text)

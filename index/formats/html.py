@@ -128,6 +128,7 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
     import lxml.html
 
     text, encoding = decode_html(raw, name=path.name)
+    text = _NOT_XML.sub("", text)  # control characters are not HTML text, and lxml refuses them
     try:
         # lxml refuses text that still declares its byte encoding (XHTML's <?xml … encoding=…?>)
         tree = lxml.html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", text))
@@ -161,6 +162,7 @@ def read_html(path: Path, raw: bytes, *, sha256: str) -> Page:
                 text_source=TextSource.HTML, metadata=metadata, blocks=builder.blocks())
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 _MIN_CJK = 10  # a story has a paragraph with this many Chinese characters …
 _MIN_SENTENCE = 40  # … or this many characters ending a sentence; menus and link lists have neither
 _CJK_CHAR = re.compile(r"[\u3400-\u9fff]")

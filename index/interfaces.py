@@ -143,6 +143,8 @@ class Archive:
     describe: Callable[[], IndexInfo] | None = None
     #: the embedding model it was opened with, to open a rebuilt generation or another index with
     model: Encoder | None = None
+    #: which backend holds it ("local", "qdrant"), for health reports that cannot ask it
+    backend: str = "unknown"
 
     def info(self) -> IndexInfo:
         if self.describe is not None:

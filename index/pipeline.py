@@ -89,8 +89,12 @@ def build_index(
     approximate_threshold: int | None = None,
     config: BackendConfig | None = None,
     indexer: str | None = None,
+    ocr: bool = False,
 ) -> IndexReport:
     """Bring the index in `index_dir` up to date with the files under `paths`.
+
+    Images and PDFs without a text layer are read by OCR only with `ocr`; without it each is
+    reported as failed, unless it is unchanged since an earlier build read it by OCR.
 
     `encoder` wins over `model`; with neither, the index's model (or the default model) is used.
     If that model cannot be loaded the build goes on keyword-only, with a warning. Files that
@@ -102,13 +106,13 @@ def build_index(
 
     files = iter_corpus_files([_existing(Path(p)) for p in paths])
     if not files:
-        raise NoCorpusFilesError(f"No .txt or .md files were found under {', '.join(map(str, paths))}.")
+        raise NoCorpusFilesError(f"No files of a readable type were found under {', '.join(map(str, paths))}.")
     indexer = indexer or os.environ.get("NEWSQA_INDEXER") or DEFAULT_INDEXER
     target = backend_for(index_dir, config)
     with target.writing():
         state = target.indexed()
         versions = processing_versions()
-        plan = _plan(files, state=state, indexer=indexer, versions=versions, progress=progress)
+        plan = _plan(files, state=state, indexer=indexer, versions=versions, progress=progress, ocr=ocr)
         if _up_to_date(state, plan, model=model, encoder=encoder):
             return _report(plan, keyword_only=False, written=False)
         if encoder is None:
@@ -195,10 +199,11 @@ def _revision_of(model: str | None) -> str | None:
 # --- planning: what each file contributes ------------------------------------------------------
 
 
-def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dict, progress: bool) -> Plan:
+def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dict, progress: bool,
+          ocr: bool = False) -> Plan:
     from tqdm import tqdm
 
-    from index.reader import load_sidecar, read_page
+    from index.reader import file_sha256, load_sidecar, read_page
 
     plan = Plan()
     sidecars: dict[Path, dict] = {}
@@ -206,40 +211,50 @@ def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dic
         directory = path.parent
         if directory not in sidecars:
             sidecars[directory] = _sidecar(load_sidecar, directory, plan)
+        source = path.name
         try:
-            page = read_page(path)
+            sha256 = file_sha256(path)
         except NewsQAError as error:
-            plan.errors.append(FileError(path.name, str(error)))
+            plan.errors.append(FileError(source, str(error)))
             continue
-        if page.source in plan.files:
-            plan.errors.append(FileError(page.source, f"{path}: another indexed file has the same name."))
+        if source in plan.files:
+            plan.errors.append(FileError(source, f"{path}: another indexed file has the same name."))
             continue
-        if page.sha256 in plan.by_content:
+        if sha256 in plan.by_content:
             # a copy under another name would put every article in the answers twice
-            first = plan.by_content[page.sha256]
-            plan.errors.append(FileError(page.source, f"{page.source}: the same content as {first}, which is indexed; skipped."))
+            first = plan.by_content[sha256]
+            plan.errors.append(FileError(source, f"{source}: the same content as {first}, which is indexed; skipped."))
             continue
-        old = state.files.get(page.source)
+        old = state.files.get(source)
         owner = old.get("indexer", DEFAULT_INDEXER) if old else indexer
         if owner != indexer:
-            plan.errors.append(FileError(page.source, f"{page.source}: the indexer '{owner}' has indexed a file of this "
-                                                      "name in this index; skipped."))
+            plan.errors.append(FileError(source, f"{source}: the indexer '{owner}' has indexed a file of this "
+                                                 "name in this index; skipped."))
             continue
-        plan.by_content[page.sha256] = page.source
-        sidecar = sidecars[directory].get(page.source)
-        entry = {"source": page.source, "path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding,
-                 "sidecar": sidecar, "indexer": indexer}
-        if old and old["sha256"] == page.sha256 and old.get("sidecar") == sidecar and state.versions_of(page.source) == versions:
+        sidecar = sidecars[directory].get(source)
+        if old and old["sha256"] == sha256 and old.get("sidecar") == sidecar and state.versions_of(source) == versions:
+            # unchanged: the backend keeps it as indexed, and it is not read again (no second OCR
+            # of a scan, which a build without --ocr could not read at all)
+            entry = {"source": source, "path": str(path.resolve()), "sha256": sha256, "encoding": old.get("encoding"),
+                     "text_source": old.get("text_source", "text"), "sidecar": sidecar, "indexer": indexer}
             content = FileContent({**entry, "articles": old["articles"], "chunks": old["chunks"]}, [], [], [])
-            plan.unchanged.append(page.source)
+            plan.unchanged.append(source)
         else:
+            try:
+                page = read_page(path, ocr=ocr)
+            except NewsQAError as error:
+                plan.errors.append(FileError(source, str(error)))
+                continue
+            entry = {"source": source, "path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding,
+                     "text_source": page.text_source.value, "sidecar": sidecar, "indexer": indexer}
             try:
                 content = _process(page, entry=entry, sidecar=sidecar)
             except Exception as error:  # noqa: BLE001 — one odd page must not stop a whole archive
-                plan.errors.append(FileError(page.source, _parse_failure(page.source, error)))
+                plan.errors.append(FileError(source, _parse_failure(source, error)))
                 continue
-            (plan.updated if old else plan.added).append(page.source)
-        plan.files[page.source] = content
+            (plan.updated if old else plan.added).append(source)
+        plan.by_content[sha256] = source
+        plan.files[source] = content
     mine = {source for source, record in state.files.items() if record.get("indexer", DEFAULT_INDEXER) == indexer}
     plan.dropped = sorted(mine - set(plan.files))
     plan.removed = sorted(set(plan.dropped) - {e.source for e in plan.errors})
@@ -267,6 +282,8 @@ def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
     from index.tokenize import tokenize
 
     articles = split_page(page, sidecar=sidecar)
+    # every article says where its text came from, so a citation of OCR text can say so
+    articles = [dataclasses.replace(a, text_source=page.text_source.value) for a in articles]
     chunks = annotate_articles(articles, chunk_articles(articles))
     tokens = [tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}

@@ -1,5 +1,9 @@
 """Reading corpus files: bytes on disk → a decoded `Page`.
 
+Text files (.txt, .md) are decoded here; HTML, PDF, DOCX and images are read by the reader of
+their format in `index/formats/`, chosen by the file's suffix. Every file that cannot be read
+raises an `UnreadableFileError` whose message names the file and says why in one sentence.
+
 Newspaper archives arrive in whatever encoding the scanner or export tool used. Strict UTF-8 is
 tried first because it is by far the most common and cannot be confused with anything else;
 byte-order marks settle UTF-8-SIG/UTF-16/UTF-32; charset-normalizer handles the legacy Chinese
@@ -21,7 +25,16 @@ import charset_normalizer
 
 from index.errors import UnreadableFileError
 
-SUFFIXES = (".txt", ".md")
+TEXT_SUFFIXES = (".txt", ".md")
+HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".shtml")
+PDF_SUFFIXES = (".pdf",)
+DOCX_SUFFIXES = (".docx",)
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".tif", ".tiff")  # read by OCR, with --ocr
+SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES + PDF_SUFFIXES + DOCX_SUFFIXES + IMAGE_SUFFIXES
+#: formats people try that cannot be read, and what to do instead
+_CONVERT_FIRST = {".doc": "save it as .docx", ".wps": "save it as .docx", ".rtf": "save it as .docx",
+                  ".mht": "save the page as HTML", ".mhtml": "save the page as HTML", ".caj": "export it as PDF",
+                  ".djvu": "export it as PDF"}
 MANIFEST_NAME = "newsqa-manifest.json"
 
 # Checked longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
@@ -42,6 +55,14 @@ _TEXT_CONTROLS = {"\n", "\r", "\t", "\f", "\v"}
 # A newspaper page is tens of kilobytes. A file hundreds of times larger is an export of a whole
 # archive or a mistake; indexing it as one page would take minutes and date every article alike.
 MAX_PAGE_BYTES = 5 * 1024 * 1024
+# Files with layout carry fonts, images and markup besides their text: a printed edition's PDF
+# with its fonts, a scan at 300 dpi or a saved web page with inline scripts is far larger than
+# its words, so their limits are those of such files, not of text.
+_MAX_BYTES_BY_SUFFIX = {
+    **dict.fromkeys(HTML_SUFFIXES, 20 * 1024 * 1024),
+    **dict.fromkeys(PDF_SUFFIXES + DOCX_SUFFIXES, 200 * 1024 * 1024),
+    **dict.fromkeys(IMAGE_SUFFIXES, 100 * 1024 * 1024),
+}
 
 
 class TextSource(str, Enum):
@@ -112,21 +133,66 @@ class Page:
     blocks: tuple[Block, ...] = ()
 
 
-def read_page(path: Path) -> Page:
-    """Read and decode one .txt/.md file; raise UnreadableFileError if it is not usable text."""
+def read_page(path: Path, *, ocr: bool = False) -> Page:
+    """Read one corpus file by its format; raise UnreadableFileError if it cannot be read.
+    Images, and PDFs without a text layer, are read by OCR only when `ocr` is set."""
     path = Path(path)
     raw = _read_bytes(path)
-    text, encoding = _decode(raw, name=path.name)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").removeprefix("\ufeff")
+    sha256 = hashlib.sha256(raw).hexdigest()
+    suffix = path.suffix.lower()
+    if suffix in HTML_SUFFIXES:
+        from index.formats.html import read_html
+
+        return read_html(path, raw, sha256=sha256)
+    if suffix in PDF_SUFFIXES:
+        from index.formats.pdf import read_pdf
+
+        if not raw.lstrip()[:5] == b"%PDF-":
+            raise UnreadableFileError(f"{path.name}: the file is not a PDF (it does not start with %PDF-), or it is damaged.")
+        return read_pdf(path, raw, sha256=sha256, ocr=ocr)
+    if suffix in DOCX_SUFFIXES:
+        from index.formats.docx import read_docx
+
+        return read_docx(path, raw, sha256=sha256)
+    if suffix in IMAGE_SUFFIXES:
+        if not ocr:
+            raise UnreadableFileError(f"{path.name}: an image's text can only be read by OCR; index with --ocr to read it.")
+        from index.formats.ocr import read_image
+
+        return read_image(path, raw, sha256=sha256)
+    text, encoding = decode_text(raw, name=path.name)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
         raise UnreadableFileError(f"{path.name}: the file holds only blank space.")
     if _control_share(text) > _MAX_CONTROL_SHARE:
         raise UnreadableFileError(f"{path.name}: the file looks binary (mostly control characters), not text.")
-    return Page(source=path.name, path=path, text=text, encoding=encoding, sha256=hashlib.sha256(raw).hexdigest())
+    return Page(source=path.name, path=path, text=text, encoding=encoding, sha256=sha256)
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a corpus file's bytes, checking only that it can be read (not parsing it):
+    an unchanged file's earlier reading can then be reused, which for a scan saves its OCR."""
+    return hashlib.sha256(_read_bytes(Path(path))).hexdigest()
+
+
+def decode_text(raw: bytes, *, name: str) -> tuple[str, str]:
+    """(text without BOM, encoding name) of a text file's bytes, or UnreadableFileError."""
+    text, encoding = _decode(raw, name=name)
+    return text.removeprefix("\ufeff"), encoding
+
+
+def unsupported_message(path: Path) -> str:
+    name = path.name or str(path)
+    suffix = path.suffix.lower()
+    if suffix in _CONVERT_FIRST:
+        return f"{name}: {suffix} files cannot be read; {_CONVERT_FIRST[suffix]} to index it."
+    kinds = ", ".join(TEXT_SUFFIXES + HTML_SUFFIXES[:2] + PDF_SUFFIXES + DOCX_SUFFIXES)
+    return (f"{name}: {'files of type ' + suffix if suffix else 'a file without a suffix'} cannot be indexed; "
+            f"NewsQA reads {kinds} and, with --ocr, images ({', '.join(IMAGE_SUFFIXES)}).")
 
 
 def iter_corpus_files(paths: Sequence[Path]) -> list[Path]:
-    """Expand directories (recursively, sorted) to their .txt/.md files.
+    """Expand directories (recursively, sorted) to their files of a readable type (`SUFFIXES`).
 
     Files named explicitly are kept whatever their suffix, so `read_page` can say why an
     unsupported one is skipped instead of it vanishing silently. Hidden files and folders
@@ -193,7 +259,7 @@ def _read_bytes(path: Path) -> bytes:
     if not path.exists():
         raise UnreadableFileError(f"{name}: the file does not exist.")
     if path.name != MANIFEST_NAME and path.suffix.lower() not in SUFFIXES:
-        raise UnreadableFileError(f"{name}: only .txt and .md files can be indexed.")
+        raise UnreadableFileError(unsupported_message(path))
     _check_size(path, name=name)
     try:
         raw = path.read_bytes()
@@ -211,10 +277,11 @@ def _check_size(path: Path, *, name: str) -> None:
         size = path.stat().st_size
     except OSError:
         return  # reading will say what is wrong
-    if size > MAX_PAGE_BYTES:
+    limit = _MAX_BYTES_BY_SUFFIX.get(path.suffix.lower(), MAX_PAGE_BYTES)
+    if size > limit:
         raise UnreadableFileError(
             f"{name}: the file is {size / 1024 / 1024:.1f} MB, too large for one newspaper page "
-            f"(the limit is {MAX_PAGE_BYTES // 1024 // 1024} MB); split it into pages."
+            f"(the limit is {limit // 1024 // 1024} MB); split it into pages."
         )
 
 

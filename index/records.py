@@ -139,6 +139,9 @@ class Article:
     page_start: int = 0
     page_end: int = 0
     joins: tuple[tuple[int, str], ...] = ()
+    # where the page's text came from (index.reader.TextSource): "text", "html", "pdf", "docx" or
+    # "ocr" — OCR text may differ from the printed page, so citations say so
+    text_source: str = "text"
 
     def page_offset(self, offset: int) -> int:
         """Map an offset in `text` to the matching offset in the decoded page text."""
@@ -161,6 +164,7 @@ class Article:
             **self.date.to_json(),
             "chars": len(self.text),
             "kind": self.kind,
+            "text_source": self.text_source,
         }
 
 

@@ -247,5 +247,66 @@ class IncrementalTests(BackendFixtures):
         assert not [p.name for p in index[0].iterdir() if p.name.startswith((".tmp-", "pending-"))]
 
 
-class BackendTests(BuildAndSearchTests, IncrementalTests):
+def _html_page(text: str) -> str:
+    """A CMS article page holding `text` (headline, then paragraphs)."""
+    title, *paragraphs = [line for line in text.splitlines() if line.strip()]
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    return (f"<html><head><meta charset='utf-8'><title>{title}</title></head><body>"
+            f"<article><h1>{title}</h1>{body}</article></body></html>")
+
+
+def _fake_ocr(monkeypatch, texts: dict[str, str]) -> list[str]:
+    """Scans "recognised" as the given page texts, without the OCR engine; returns the names read."""
+    import hashlib
+
+    import index.formats.ocr
+    from index.reader import Page, TextSource
+
+    read: list[str] = []
+
+    def read_image(path, raw, *, sha256):
+        read.append(path.name)
+        return Page(source=path.name, path=path, text=texts[path.name], encoding="ocr",
+                    sha256=sha256 or hashlib.sha256(raw).hexdigest(), text_source=TextSource.OCR)
+
+    monkeypatch.setattr(index.formats.ocr, "read_image", read_image)
+    return read
+
+
+class FormatTests(BackendFixtures):
+    def test_articles_say_where_their_text_came_from(self, index, tmp_path, monkeypatch):
+        folder = write_pages(tmp_path / "pages", {"a.txt": PAGE_A})
+        (folder / "b.html").write_text(_html_page(PAGE_B), encoding="utf-8")
+        (folder / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n a scan")
+        _fake_ocr(monkeypatch, {"c.png": PAGE_C})
+
+        report = self.build(index, folder, ocr=True)
+
+        assert report.added == ["a.txt", "b.html", "c.png"] and not report.errors
+        articles = self.open(index).articles
+        listed = list(articles.all_articles())
+        assert {a.source: a.text_source for a in listed} == {"a.txt": "text", "b.html": "html", "c.png": "ocr"}
+        assert all(articles.article(a.id).text_source == a.text_source == a.to_json()["text_source"] for a in listed)
+
+    def test_an_unchanged_scan_is_not_read_again_and_kept_without_ocr(self, index, tmp_path, monkeypatch):
+        folder = write_pages(tmp_path / "pages", {"a.txt": PAGE_A})
+        (folder / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n a scan")
+        read = _fake_ocr(monkeypatch, {"c.png": PAGE_C})
+        self.build(index, folder, ocr=True)
+        assert read == ["c.png"]
+
+        for ocr in (True, False):
+            report = self.build(index, folder, ocr=ocr)
+            assert not report.written and report.unchanged == ["a.txt", "c.png"] and not report.errors
+        assert read == ["c.png"]  # recognised once
+        assert {a.source: a.text_source for a in self.open(index).articles.all_articles()} == {"a.txt": "text",
+                                                                                              "c.png": "ocr"}
+
+        (folder / "c.png").write_bytes(b"\x89PNG\r\n\x1a\n another scan")
+        report = self.build(index, folder)  # changed, and no --ocr: it cannot be read
+        assert [e.source for e in report.errors] == ["c.png"] and "index with --ocr" in report.errors[0].message
+        assert {a.source for a in self.open(index).articles.all_articles()} == {"a.txt"}
+
+
+class BackendTests(BuildAndSearchTests, IncrementalTests, FormatTests):
     """Everything a backend must pass."""

@@ -70,8 +70,10 @@ def test_directory_missing_file_and_wrong_suffix_are_rejected(tmp_path):
         read_page(tmp_path / "folder.txt")
     with pytest.raises(UnreadableFileError, match=r"^gone\.txt: the file does not exist"):
         read_page(tmp_path / "gone.txt")
-    with pytest.raises(UnreadableFileError, match=r"^scan\.pdf: only \.txt and \.md"):
-        read_page(write(tmp_path, "scan.pdf", b"%PDF-1.4"))
+    with pytest.raises(UnreadableFileError, match=r"^notes\.xyz: files of type \.xyz cannot be indexed; NewsQA reads"):
+        read_page(write(tmp_path, "notes.xyz", b"x"))
+    with pytest.raises(UnreadableFileError, match=r"^report\.doc: \.doc files cannot be read; save it as \.docx"):
+        read_page(write(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0"))
 
 
 def test_unreadable_file_is_rejected(tmp_path, monkeypatch):
@@ -87,12 +89,15 @@ def test_unreadable_file_is_rejected(tmp_path, monkeypatch):
 
 
 def test_iter_corpus_files_expands_directories(tmp_path):
-    for name in ["b.txt", "a.md", "sub/c.TXT", "notes.pdf", ".hidden/d.txt", MANIFEST_NAME]:
+    names = ["b.txt", "a.md", "sub/c.TXT", "page.html", "print.PDF", "scan.png", "story.docx", "notes.xyz",
+             "report.doc", ".hidden/d.txt", MANIFEST_NAME]
+    for name in names:
         (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / name).write_text("x", encoding="utf-8")
-    explicit = tmp_path / "notes.pdf"
+    explicit = tmp_path / "notes.xyz"  # named: kept, so that reading it can say why it is refused
     files = iter_corpus_files([tmp_path, explicit, tmp_path / "a.md"])
-    assert [f.relative_to(tmp_path).as_posix() for f in files] == ["a.md", "b.txt", "sub/c.TXT", "notes.pdf"]
+    assert [f.relative_to(tmp_path).as_posix() for f in files] == [
+        "a.md", "b.txt", "page.html", "print.PDF", "scan.png", "story.docx", "sub/c.TXT", "notes.xyz"]
 
 
 def test_load_sidecar(tmp_path):

@@ -49,7 +49,8 @@ BAD = {
     "controls.txt": (bytes(range(1, 9)) * 40, "binary"),
     "truncated.txt": (truncated_utf8(page_text(0)[:400]), "truncated"),
     "garbled.txt": (invalid_in_the_middle(page_text(0)), "could not be recognised"),
-    "scan.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "only .txt and .md"),
+    "scan.pdf": (b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n", "the PDF is damaged"),
+    "notes.xyz": (b"x", "cannot be indexed"),
 }
 #: legal but unusual encodings of the bundled pages: each must be indexed
 GOOD = {
@@ -115,8 +116,8 @@ def test_mixed_folder_indexes_the_good_and_names_each_bad_file_once(newsqa, mixe
     assert code == 3
     assert "Traceback" not in out + err
     failed = [line for line in err.splitlines() if line.startswith("failed: ")]
-    expected = {**{name: why for name, (_, why) in BAD.items() if not name.endswith(".pdf")}, "locked.txt": "permission denied"}
-    # .pdf files inside a folder are not corpus at all: they are skipped without a word
+    expected = {**{name: why for name, (_, why) in BAD.items() if not name.endswith(".xyz")}, "locked.txt": "permission denied"}
+    # files of a type no reader reads are not corpus inside a folder: skipped without a word
     assert len(failed) == len(expected), err
     for name, why in expected.items():
         [line] = [line for line in failed if line.startswith(f"failed: {name}: ")]

@@ -63,6 +63,11 @@ def index_command(
         typer.Option("--indexer", help="Name of this indexer (or NEWSQA_INDEXER): several machines feeding one "
                      "index each use their own, and a build drops only its own vanished files."),
     ] = None,
+    ocr: Annotated[
+        bool,
+        typer.Option("--ocr", help="Read scans (images, and PDF pages without a text layer) by OCR; their text is "
+                     "marked as OCR text on every citation."),
+    ] = False,
 ) -> None:
     """Build or update the index; unchanged files are skipped, vanished ones dropped."""
     from index.backends import configure
@@ -72,7 +77,7 @@ def index_command(
     target = _index_dir(index_dir)
     config = configure(target, backend=backend, url=qdrant_url, path=qdrant_path, collection=collection)
     report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty(),
-                         config=config, indexer=indexer)
+                         config=config, indexer=indexer, ocr=ocr)
     kind = "keyword-only" if report.keyword_only else "keywords + vectors"
     where = "" if config.backend == "local" else f" on {config.address()}"
     typer.echo(f"Index {target}{where} ({kind}): {report.articles} articles, {report.chunks} chunks.")

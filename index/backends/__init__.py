@@ -41,8 +41,8 @@ DEFAULT_INDEXER = "default"
 @dataclass
 class FileContent:
     """What one corpus file contributes, plus the record describing it (`entry`: path, sha256,
-    encoding, sidecar, indexer, counts). `vectors` has one row per chunk (None: keyword-only or
-    not embedded yet)."""
+    encoding, text source, sidecar, indexer, counts). `vectors` has one row per chunk (None:
+    keyword-only or not embedded yet)."""
 
     entry: dict
     articles: list[Article]

@@ -8,7 +8,8 @@ Points of the collection, told apart by their `record` payload:
   and a sparse one (`bm25`), with the chunk's record as payload: article id, source file, offsets,
   text, annotations, date as a datetime (first and last day it may stand for) with its precision,
   content hash of the passage text, model revision, indexer;
-- `article`: the whole article (text, title, byline, date), for the answerer's lookups;
+- `article`: the whole article (text, title, byline, date, where its text came from), for the
+  answerer's lookups;
 - `file`: what the indexer recorded of a corpus file (sha256, sidecar entry, versions, counts);
 - `meta`: the model, its revision and dimension, the BM25 settings, and a revision changed by
   every build (servers drop their article cache when it changes).

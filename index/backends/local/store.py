@@ -81,6 +81,7 @@ def article_to_record(article: Article) -> dict:
         "page_start": article.page_start,
         "page_end": article.page_end,
         "joins": [list(join) for join in article.joins],
+        "text_source": article.text_source,
         "text": article.text,
     }
 
@@ -98,6 +99,7 @@ def article_from_record(record: dict) -> Article:
         page_start=record["page_start"],
         page_end=record["page_end"],
         joins=tuple((at, removed) for at, removed in record["joins"]),
+        text_source=record.get("text_source", "text"),  # indexes written before formats had it
     )
 
 

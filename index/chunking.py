@@ -13,7 +13,7 @@ from index.records import Article, Chunk
 
 # Bump whenever a rule below would move a chunk boundary: stored chunks built by an older
 # version must be rebuilt, not mixed with new ones.
-CHUNKER_VERSION = "sentences-1"
+CHUNKER_VERSION = "sentences-2"  # 2: chunks carry their text source
 
 # 320 characters: multilingual-e5-small reads at most 512 tokens and its XLM-R tokenizer spends
 # roughly 0.7–1 token per Chinese character, so 320 characters plus the title and the
@@ -88,6 +88,7 @@ def chunk_article(
             start=start,
             end=end,
             text=article.text[start:end],
+            text_source=article.text_source,
         )
         for n, (start, end) in enumerate(spans, start=1)
     ]

@@ -219,6 +219,8 @@ class Chunk:
     end: int
     text: str
     annotations: tuple[Span, ...] = ()
+    #: where the article's text came from ("text", "html", "pdf", "docx", "ocr")
+    text_source: str = "text"
 
     def to_json(self) -> dict:
         d = {k: v for k, v in asdict(self).items() if k not in ("date", "annotations")}
@@ -238,6 +240,7 @@ class Chunk:
             end=d["end"],
             text=d["text"],
             annotations=tuple(Span.from_json(r) for r in d.get("annotations", ())),
+            text_source=d.get("text_source", "text"),
         )
 
 

@@ -73,7 +73,8 @@ def author_citation(question: Question, scored: list[Scored], articles: ArticleL
     text = article.text[start:end]
     sentence = Sentence(article_id=article.id, chunk_id="", title=article.title, source=article.source,
                         date=article.date, start=start, end=end, text=text,
-                        spans=(Span(0, len(text), SpanKind.BYLINE),), rank=0, dense=None, bm25_rank=None, dense_rank=None)
+                        spans=(Span(0, len(text), SpanKind.BYLINE),), rank=0, dense=None, bm25_rank=None, dense_rank=None,
+                        text_source=article.text_source)
     candidate = Candidate(sentence, Span(0, len(text), SpanKind.BYLINE), (0, len(text)))
     best = scored[0].features if scored else None
     return Scored(candidate, best, 1.0)

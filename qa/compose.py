@@ -98,7 +98,7 @@ def citations(chosen, *, highlight: bool = True) -> list[Citation]:
             id=i, quote=sentence.text, title=sentence.title, date=sentence.date, source=sentence.source,
             article_id=sentence.article_id, start=sentence.start, end=sentence.end,
             highlight=(span.start, span.end) if highlight and span is not None else None,
-            score=round(float(s.probability), 4),
+            score=round(float(s.probability), 4), text_source=sentence.text_source,
         ))
     return out
 

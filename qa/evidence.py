@@ -58,6 +58,7 @@ class Sentence:
     dense: float | None
     bm25_rank: int | None
     dense_rank: int | None
+    text_source: str = "text"
 
     def spans_of(self, kinds: Sequence[SpanKind]) -> list[Span]:
         return [s for s in self.spans if s.kind in kinds]
@@ -92,6 +93,7 @@ def sentences(hits: Sequence[Hit]) -> list[Sentence]:
                 date=chunk.date, start=chunk.start + start, end=chunk.start + end, text=chunk.text[start:end],
                 spans=spans, rank=rank, dense=hit.dense_score,
                 bm25_rank=hit.scores.get("bm25_rank"), dense_rank=hit.scores.get("dense_rank"),
+                text_source=chunk.text_source,
             )
     return list(seen.values())
 

@@ -22,6 +22,8 @@ class Citation:
     end: int
     highlight: tuple[int, int] | None
     score: float
+    #: where the quoted text came from: "ocr" marks text recognised from a scan
+    text_source: str = "text"
 
     def to_json(self) -> dict:
         return {
@@ -37,6 +39,7 @@ class Citation:
             "end": self.end,
             "highlight": list(self.highlight) if self.highlight else None,
             "score": round(float(self.score), 4),
+            "text_source": self.text_source,
         }
 
 

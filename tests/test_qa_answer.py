@@ -206,7 +206,7 @@ def test_json_shape(retriever):
     data = answer("开发区有多少个重点项目开工了?", archive=retriever).to_json()
     assert set(data) == {"question", "answer", "found", "confidence", "citations"}
     assert set(data["citations"][0]) == {"id", "quote", "title", "date", "date_precision", "date_source", "source",
-                                         "article_id", "start", "end", "highlight", "score"}
+                                         "article_id", "start", "end", "highlight", "score", "text_source"}
     assert data["citations"][0]["date"] == "2022-05-23" and data["citations"][0]["date_precision"] == "day"
 
 

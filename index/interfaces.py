@@ -3,7 +3,8 @@
 `Encoder` turns text into unit-length vectors. An index is seen by the answering, evaluation and
 web layers only as an `Archive`: a `Retriever` (question → ranked `Hit`s), an `ArticleLookup`
 (whole articles by id: text, title, byline, date), the `QueryEncoder` the retriever searches
-with (so a sentence can be compared with the question in the same space), and an `IndexInfo`
+with (so a sentence can be compared with the question in the same space), the `Tokenizer` its
+passages were cut into keywords with (the archive's own dictionary), and an `IndexInfo`
 describing it. Any backend that provides these (the local FAISS + BM25 index, a vector engine
 on a cluster) sits behind those layers unchanged; nothing reaches past them into a backend.
 """
@@ -18,6 +19,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from index.records import Article, Chunk, Hit
+from index.tokenize import Tokenizer, general_tokenizer
 
 
 @runtime_checkable
@@ -153,6 +155,8 @@ class Archive:
     describe: Callable[[], IndexInfo] | None = None
     #: the embedding model it was opened with, to open a rebuilt generation or another index with
     model: Encoder | None = None
+    #: keyword terms as this index cuts them (jieba plus the archive's dictionary)
+    tokenizer: Tokenizer = field(default_factory=general_tokenizer)
 
     def info(self) -> IndexInfo:
         if self.describe is not None:

@@ -1,9 +1,13 @@
 """`build_index`: corpus files → articles → chunks → tokens + vectors → a new index generation.
 
 Builds are incremental. A file whose bytes (sha256), sidecar entry and processing versions are
-unchanged keeps its articles, chunks and tokens from the previous generation; every passage
-whose text was embedded before by the same model keeps its vector, so no text is embedded twice.
-The index mirrors the given paths: files no longer found under them are dropped.
+unchanged keeps its articles, chunks and tokens from the previous generation (only its tokens
+are cut again when the archive's dictionary changed); every passage whose text was embedded
+before by the same model keeps its vector, so no text is embedded twice. The index mirrors the
+given paths: files no longer found under them are dropped.
+
+The keyword tokenizer is the index's own: jieba's general dictionary plus the words of every
+`newsqa-userdict.txt` in the folders given and the folders holding the files (`_vocabulary`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from index.errors import IndexIncompatibleError, IndexMissingError, ModelUnavail
 from index.interfaces import Encoder
 from index.records import Article, Chunk
 from index.store import IndexStore, build_lock, write_generation
+from index.tokenize import Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
 
 @dataclass
@@ -60,6 +65,8 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    vocabulary_sources: list[str] = field(default_factory=list)
     dropped: bool = False  # some previously indexed file is left out (removed, or now failing)
     by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first file with those bytes
 
@@ -95,7 +102,9 @@ def build_index(
     with build_lock(index_dir):
         previous = _load_previous(index_dir)
         versions = processing_versions()
-        plan = _plan(files, previous=previous, versions=versions, progress=progress)
+        plan = Plan()
+        _vocabulary(paths, files, plan)
+        _plan(files, plan, previous=previous, versions=versions, progress=progress)
         if _up_to_date(previous, plan, versions, model=model, encoder=encoder):
             return _report(plan, keyword_only=False, written=False)
         if encoder is None:
@@ -113,6 +122,7 @@ def build_index(
             chunks=chunks,
             tokens=[t for content in contents for t in content.tokens],
             vectors=vectors,
+            vocabulary=plan.vocabulary,
             approximate_threshold=approximate_threshold,
         )
     return _report(plan, keyword_only=encoder is None)
@@ -130,9 +140,9 @@ def processing_versions() -> dict[str, str]:
     import index.chunking as chunking
     import index.tokenize as tokenize
 
-    tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(
-        Path(tokenize.__file__), tokenize.USER_DICT
-    )
+    # the archive's own words are compared apart (`_same_tokens`): a changed dictionary
+    # re-tokenizes the files but does not parse them again
+    tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(Path(tokenize.__file__))
     here = Path(__file__).parent
     parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
     parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
@@ -176,7 +186,8 @@ def _load_previous(index_dir: Path) -> IndexStore | None:
 
 def _up_to_date(previous, plan: Plan, versions: dict, *, model: str | None, encoder: Encoder | None) -> bool:
     """True when the live generation already is what this build would write."""
-    if previous is None or previous.keyword_only or plan.changed or not _same_versions(previous, versions):
+    if (previous is None or previous.keyword_only or plan.changed or not _same_versions(previous, versions)
+            or not _same_tokens(previous, versions, plan.vocabulary)):
         return False
     wanted = encoder.name if encoder is not None else model or previous.model  # None: keep the index's model
     return wanted == previous.model and _same_revision(previous, wanted)
@@ -189,20 +200,55 @@ def _same_revision(previous: IndexStore, model: str | None) -> bool:
     return previous.manifest.get("model_revision") == model_revision(model)
 
 
-def _same_versions(previous: IndexStore, versions: dict[str, str]) -> bool:
-    return all(previous.manifest.get(key) == value for key, value in versions.items())
+def _same_versions(previous: IndexStore, versions: dict[str, str], *, keys=None) -> bool:
+    return all(previous.manifest.get(key) == value for key, value in versions.items() if keys is None or key in keys)
+
+
+_PARSING = ("chunker_version", "annotator_version", "parser_version")
+
+
+def _same_tokens(previous: IndexStore, versions: dict[str, str], vocabulary: Vocabulary) -> bool:
+    """Whether the previous generation's tokens were cut as this build would cut them."""
+    return (previous.manifest.get("tokenizer_version") == versions["tokenizer_version"]
+            and previous.vocabulary is not None and previous.vocabulary.sha256 == vocabulary.sha256)
+
+
+# --- the archive's vocabulary ------------------------------------------------------------------
+
+
+def _vocabulary(paths: Sequence[Path], files: list[Path], plan: Plan) -> None:
+    """The words of the `newsqa-userdict.txt` of each folder given and each folder holding a
+    file, in that order, into `plan`; a malformed one is a failed file, and left out."""
+    from index.reader import USER_DICTIONARY_NAME
+
+    folders = [Path(p) for p in paths if Path(p).is_dir()] + [f.parent for f in files]
+    vocabularies = []
+    for folder in dict.fromkeys(f.resolve() for f in folders):
+        path = folder / USER_DICTIONARY_NAME
+        if not path.is_file():
+            continue
+        try:
+            vocabularies.append(Vocabulary.read(path))
+        except VocabularyError as error:
+            plan.errors.append(FileError(f"{folder.name}/{USER_DICTIONARY_NAME}", str(error)))
+            continue
+        plan.vocabulary_sources.append(str(path))
+    plan.vocabulary = Vocabulary().merged(*vocabularies)
 
 
 # --- planning: what each file contributes ------------------------------------------------------
 
 
-def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, progress: bool) -> Plan:
+def _plan(files: list[Path], plan: Plan, *, previous: IndexStore | None, versions: dict, progress: bool) -> None:
+    """What each file contributes (reused, re-tokenized or processed anew) and what failed, into `plan`."""
     from tqdm import tqdm
 
     from index.reader import load_sidecar, read_page
 
-    plan = Plan()
-    reusable = _reusable_by_source(previous) if previous and _same_versions(previous, versions) else {}
+    tokenizer = tokenizer_for(plan.vocabulary)
+    parsed_alike = previous is not None and _same_versions(previous, versions, keys=_PARSING)
+    reusable = _reusable_by_source(previous) if parsed_alike else {}
+    retokenize = parsed_alike and not _same_tokens(previous, versions, plan.vocabulary)
     before = previous.manifest["files"] if previous else {}
     sidecars: dict[Path, dict] = {}
     for path in tqdm(files, desc="reading", unit="file", disable=not progress):
@@ -229,10 +275,12 @@ def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, pro
         if old and old["sha256"] == page.sha256 and old.get("sidecar") == sidecar and page.source in reusable:
             content = reusable[page.source]
             content.entry = {**entry, "articles": len(content.articles), "chunks": len(content.chunks)}
-            plan.unchanged.append(page.source)
+            if retokenize:
+                content.tokens = [tokenizer.tokenize(passage_text(c)) for c in content.chunks]
+            (plan.updated if retokenize else plan.unchanged).append(page.source)
         else:
             try:
-                content = _process(page, entry=entry, sidecar=sidecar)
+                content = _process(page, entry=entry, sidecar=sidecar, tokenizer=tokenizer)
             except Exception as error:  # noqa: BLE001 — one odd page must not stop a whole archive
                 plan.errors.append(FileError(page.source, _parse_failure(page.source, error)))
                 continue
@@ -240,7 +288,6 @@ def _plan(files: list[Path], *, previous: IndexStore | None, versions: dict, pro
         plan.files[page.source] = content
     plan.removed = sorted(set(before) - set(plan.files) - {e.source for e in plan.errors})
     plan.dropped = bool(set(before) - set(plan.files))
-    return plan
 
 
 def _sidecar(load_sidecar, directory: Path, plan: Plan) -> dict:
@@ -257,15 +304,14 @@ def _parse_failure(source: str, error: Exception) -> str:
     return f"{source}: the page could not be split into articles ({type(error).__name__}: {error})."
 
 
-def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
+def _process(page, *, entry: dict, sidecar: dict | None, tokenizer: Tokenizer) -> FileContent:
     from index.annotate import annotate_articles
     from index.chunking import chunk_articles
     from index.ingest import split_page
-    from index.tokenize import tokenize
 
     articles = split_page(page, sidecar=sidecar)
     chunks = annotate_articles(articles, chunk_articles(articles))
-    tokens = [tokenize(passage_text(c)) for c in chunks]
+    tokens = [tokenizer.tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)
 
@@ -342,6 +388,7 @@ def _manifest(plan: Plan, *, encoder: Encoder | None, versions: dict) -> dict:
         "model_revision": _model_revision(encoder),
         "dimension": encoder.dimension if encoder is not None else None,
         **versions,
+        "vocabulary": {"sources": plan.vocabulary_sources},  # its sha256 and size: write_generation
         "passage": "title+text",
         "files": {source: content.entry for source, content in sorted(plan.files.items())},
         "counts": {

@@ -18,6 +18,7 @@ import logging
 import re
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -191,6 +192,19 @@ def tokenize(text: str) -> list[str]:
 def word_frequencies() -> dict[str, int]:
     """How common each word of jieba's general dictionary is (0 or absent: rare)."""
     return general_tokenizer().word_frequencies()
+
+
+def general_tags(words: Iterable[str]) -> dict[str, str]:
+    """jieba's part-of-speech tag for each of `words` its general dictionary lists ("ns" a
+    place, "nr" a person, "n" a noun, "v" a verb, "a" an adjective …); absent words are left out."""
+    wanted = set(words)
+    tags = {}
+    with _general().get_dict_file() as lines:
+        for line in lines:
+            word, _, rest = line.decode("utf-8").strip().partition(" ")
+            if word in wanted:
+                tags[word] = rest.rpartition(" ")[2]
+    return tags
 
 
 def _normalized(text: str) -> str:

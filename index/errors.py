@@ -19,3 +19,14 @@ class IndexIncompatibleError(NewsQAError):
 
 class ModelUnavailableError(NewsQAError):
     """The embedding model could not be built or loaded."""
+
+
+class IndexWriteError(NewsQAError):
+    """A build could not be written (disk full, permissions); the previous index still serves."""
+
+
+class BackendUnavailableError(NewsQAError):
+    """The index's backend cannot be reached just now (down, refused, timed out): worth retrying
+    after `retry_after` seconds; a server answers 503 meanwhile and recovers on its own."""
+
+    retry_after = 10

@@ -35,10 +35,6 @@ class Encoder(Protocol):
         """float32 array (len(texts), dimension), rows L2-normalized."""
         ...
 
-    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per text: its vector and its contextual token vectors (see `QueryEncoder`)."""
-        ...
-
 
 @runtime_checkable
 class Retriever(Protocol):
@@ -73,12 +69,6 @@ class QueryEncoder(Protocol):
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """float32 array (len(texts), dimension), rows L2-normalized."""
-        ...
-
-    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per text: its vector, its contextual token vectors (tokens × dimension, unit rows)
-        and each token's (start, end) in the text, for word-by-word comparison of a question
-        with a passage or a part of it."""
         ...
 
 
@@ -155,6 +145,8 @@ class Archive:
     describe: Callable[[], IndexInfo] | None = None
     #: the embedding model it was opened with, to open a rebuilt generation or another index with
     model: Encoder | None = None
+    #: which backend holds it ("local", "qdrant"), for health reports that cannot ask it
+    backend: str = "unknown"
     #: keyword terms as this index cuts them (jieba plus the archive's dictionary)
     tokenizer: Tokenizer = field(default_factory=general_tokenizer)
 

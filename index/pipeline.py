@@ -1,19 +1,24 @@
-"""`build_index`: corpus files → articles → chunks → tokens + vectors → a new index generation.
+"""`build_index`: corpus files → articles → chunks → tokens + vectors → the index's backend.
 
-Builds are incremental. A file whose bytes (sha256), sidecar entry and processing versions are
-unchanged keeps its articles, chunks and tokens from the previous generation (only its tokens
-are cut again when the archive's dictionary changed); every passage whose text was embedded
-before by the same model keeps its vector, so no text is embedded twice. The index mirrors the
-given paths: files no longer found under them are dropped.
+Builds are incremental, by content hash, for every backend. A file whose bytes (sha256), sidecar
+entry and processing versions are unchanged is left as it is indexed; every passage whose text
+was embedded before by the same model keeps its vector, so no text is embedded twice (vectors of
+a build that failed after embedding are kept beside the index for the next one). A build mirrors
+the given paths for its indexer: that indexer's files no longer found under them are dropped,
+other indexers' files are never touched, so several machines may feed one index.
 
 The keyword tokenizer is the index's own: jieba's general dictionary plus the words of every
 `newsqa-userdict.txt` in the folders given and the folders holding the files (`_vocabulary`).
+A build whose words differ from the index's cuts every indexed file's terms again from its
+stored chunks (nothing is parsed or embedded again); several indexers feeding one index should
+therefore supply the same dictionary, since the last build's words are the index's.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import dataclasses
 import hashlib
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,11 +26,24 @@ from pathlib import Path
 
 import numpy as np
 
-from index.errors import IndexIncompatibleError, IndexMissingError, ModelUnavailableError, NewsQAError
+from index import pending_vectors
+from index.backends import (
+    DEFAULT_INDEXER,
+    BackendConfig,
+    Changes,
+    FileContent,
+    IndexedState,
+    backend_for,
+    passage_text,
+    text_key,
+    write_config,
+)
+from index.errors import ModelUnavailableError, NewsQAError
 from index.interfaces import Encoder
-from index.records import Article, Chunk
-from index.store import IndexStore, build_lock, write_generation
 from index.tokenize import Tokenizer, Vocabulary, VocabularyError, tokenizer_for
+
+__all__ = ["FileContent", "FileError", "IndexReport", "NoCorpusFilesError", "build_index", "passage_text",
+           "processing_versions"]
 
 
 @dataclass
@@ -48,16 +66,6 @@ class IndexReport:
 
 
 @dataclass
-class FileContent:
-    """What one corpus file contributes to the index, plus the manifest entry describing it."""
-
-    entry: dict
-    articles: list[Article]
-    chunks: list[Chunk]
-    tokens: list[list[str]]
-
-
-@dataclass
 class Plan:
     files: dict[str, FileContent] = field(default_factory=dict)
     added: list[str] = field(default_factory=list)
@@ -65,14 +73,17 @@ class Plan:
     unchanged: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     errors: list[FileError] = field(default_factory=list)
+    #: previously indexed files of this indexer that are left out (removed, or now failing)
+    dropped: list[str] = field(default_factory=list)
+    by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first file with those bytes
     vocabulary: Vocabulary = field(default_factory=Vocabulary)
     vocabulary_sources: list[str] = field(default_factory=list)
-    dropped: bool = False  # some previously indexed file is left out (removed, or now failing)
-    by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first file with those bytes
+    #: the index's words differ from this build's: every kept file's terms are cut again
+    recut: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.dropped)
+        return bool(self.added or self.updated or self.dropped or self.recut)
 
 
 class NoCorpusFilesError(NewsQAError):
@@ -87,72 +98,74 @@ def build_index(
     encoder: Encoder | None = None,
     progress: bool = True,
     approximate_threshold: int | None = None,
+    config: BackendConfig | None = None,
+    indexer: str | None = None,
 ) -> IndexReport:
     """Bring the index in `index_dir` up to date with the files under `paths`.
 
-    `encoder` wins over `model`; with neither, the previous generation's model (or the default
-    model) is used. If that model cannot be loaded the build goes on keyword-only, with a warning.
-    Files that cannot be read or parsed are reported in `errors` and left out.
+    `encoder` wins over `model`; with neither, the index's model (or the default model) is used.
+    If that model cannot be loaded the build goes on keyword-only, with a warning. Files that
+    cannot be read or parsed are reported in `errors` and left out. `config` names the backend
+    (default: the one the folder records); `indexer` (default NEWSQA_INDEXER, else "default")
+    owns the files it indexes: a build drops only its own files that are gone.
     """
     from index.reader import iter_corpus_files
 
     files = iter_corpus_files([_existing(Path(p)) for p in paths])
     if not files:
         raise NoCorpusFilesError(f"No .txt or .md files were found under {', '.join(map(str, paths))}.")
-    with build_lock(index_dir):
-        previous = _load_previous(index_dir)
+    indexer = indexer or os.environ.get("NEWSQA_INDEXER") or DEFAULT_INDEXER
+    target = backend_for(index_dir, config)
+    with target.writing():
+        state = target.indexed()
         versions = processing_versions()
         plan = Plan()
         _vocabulary(paths, files, plan)
-        _plan(files, plan, previous=previous, versions=versions, progress=progress)
-        if _up_to_date(previous, plan, versions, model=model, encoder=encoder):
+        _plan(files, plan, state=state, indexer=indexer, versions=versions, progress=progress)
+        if _up_to_date(state, plan, model=model, encoder=encoder):
             return _report(plan, keyword_only=False, written=False)
         if encoder is None:
-            encoder = _load_encoder(model or (previous.model if previous is not None else None))
-            if encoder is not None and _up_to_date(previous, plan, versions, model=None, encoder=encoder):
+            encoder = _load_encoder(model or state.model)
+            if encoder is not None and _up_to_date(state, plan, model=None, encoder=encoder):
                 return _report(plan, keyword_only=False, written=False)
-        contents = list(plan.files.values())
-        chunks = [c for content in contents for c in content.chunks]
-        vectors = _embed(chunks, encoder=encoder, previous=previous, progress=progress)
-        manifest = _manifest(plan, encoder=encoder, versions=versions)
-        write_generation(
-            index_dir,
-            manifest=manifest,
-            articles=[a for content in contents for a in content.articles],
-            chunks=chunks,
-            tokens=[t for content in contents for t in content.tokens],
-            vectors=vectors,
-            vocabulary=plan.vocabulary,
-            approximate_threshold=approximate_threshold,
-        )
+        write = [plan.files[s] for s in plan.added + plan.updated]
+        if _embeds_anew(state, encoder) or plan.recut:  # every kept file is written again
+            kept = set(state.files) - set(plan.added + plan.updated) - set(plan.dropped)
+            write += _recut(target.stored(kept).values(), tokenizer_for(plan.vocabulary))
+        _embed(write, encoder=encoder, target=target, index_dir=Path(index_dir), progress=progress)
+        changes = Changes(write=write, remove=plan.dropped, settings=_settings(encoder, versions),
+                          vocabulary=plan.vocabulary, vocabulary_sources=plan.vocabulary_sources)
+        target.apply(changes, approximate_threshold=approximate_threshold)
+        pending_vectors.clear(Path(index_dir))
+    if config is not None and config.backend != "local":
+        write_config(index_dir, dataclasses.replace(config, model=encoder.name if encoder is not None else None))
     return _report(plan, keyword_only=encoder is None)
-
-
-def passage_text(chunk: Chunk) -> str:
-    """What gets embedded and keyword-indexed for a chunk: its headline gives the topic that the
-    chunk's own sentences often leave implicit."""
-    return f"{chunk.title}\n{chunk.text}" if chunk.title else chunk.text
 
 
 def processing_versions() -> dict[str, str]:
     """Versions of the code that turns a file into chunks and tokens; a change re-processes files."""
-    import index.annotate as annotate
     import index.chunking as chunking
     import index.tokenize as tokenize
 
-    # the archive's own words are compared apart (`_same_tokens`): a changed dictionary
-    # re-tokenizes the files but does not parse them again
+    # the archive's own words are compared apart (`Plan.recut`): a changed dictionary cuts the
+    # terms again but parses nothing again
     tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(Path(tokenize.__file__))
     here = Path(__file__).parent
     parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
     parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
-    return {
+    versions = {
         "chunker_version": chunking.CHUNKER_VERSION,
-        "annotator_version": annotate.ANNOTATOR_VERSION,
         "tokenizer_version": tokenizer,
         # the parsing modules have no declared version, so their source is the version
         "parser_version": _source_digest(*parser_files),
     }
+    try:
+        import index.annotate as annotate
+
+        versions["annotator_version"] = annotate.ANNOTATOR_VERSION
+    except ImportError:  # chunks without annotations
+        pass
+    return versions
 
 
 def _source_digest(*paths: Path) -> str:
@@ -168,49 +181,27 @@ def _existing(path: Path) -> Path:
     return path
 
 
-def _load_previous(index_dir: Path) -> IndexStore | None:
-    """The live generation to build on, or None to start afresh (missing or unreadable)."""
-    try:
-        previous = IndexStore.load(index_dir)
-        # a build reuses its tokens and vectors: a damaged one must be found now, or the build
-        # would stop halfway with "damaged, run `newsqa index`" — the very command running
-        previous.tokens()
-        previous.vectors  # noqa: B018 — loads and checks the file
-        return previous
-    except IndexMissingError:
-        return None
-    except IndexIncompatibleError as error:
-        _warn(f"{error} Rebuilding it from scratch.")
-        return None
-
-
-def _up_to_date(previous, plan: Plan, versions: dict, *, model: str | None, encoder: Encoder | None) -> bool:
-    """True when the live generation already is what this build would write."""
-    if (previous is None or previous.keyword_only or plan.changed or not _same_versions(previous, versions)
-            or not _same_tokens(previous, versions, plan.vocabulary)):
+def _up_to_date(state: IndexedState, plan: Plan, *, model: str | None, encoder: Encoder | None) -> bool:
+    """True when the index already is what this build would write."""
+    if not state.exists or state.model is None or plan.changed:
         return False
-    wanted = encoder.name if encoder is not None else model or previous.model  # None: keep the index's model
-    return wanted == previous.model and _same_revision(previous, wanted)
+    wanted = encoder.name if encoder is not None else model or state.model  # None: keep the index's model
+    return wanted == state.model and state.model_revision == _revision_of(wanted)
 
 
-def _same_revision(previous: IndexStore, model: str | None) -> bool:
-    """Whether the index's vectors come from the build of `model` this product makes today."""
+def _embeds_anew(state: IndexedState, encoder: Encoder | None) -> bool:
+    """Whether the build changes the model (or its build) the index's vectors come from."""
+    if not state.exists:
+        return False
+    if encoder is None:
+        return state.model is not None  # keyword-only now: every file is rewritten without vectors
+    return state.model != encoder.name or state.model_revision != _revision_of(encoder.name)
+
+
+def _revision_of(model: str | None) -> str | None:
     from index.embedding import model_revision
 
-    return previous.manifest.get("model_revision") == model_revision(model)
-
-
-def _same_versions(previous: IndexStore, versions: dict[str, str], *, keys=None) -> bool:
-    return all(previous.manifest.get(key) == value for key, value in versions.items() if keys is None or key in keys)
-
-
-_PARSING = ("chunker_version", "annotator_version", "parser_version")
-
-
-def _same_tokens(previous: IndexStore, versions: dict[str, str], vocabulary: Vocabulary) -> bool:
-    """Whether the previous generation's tokens were cut as this build would cut them."""
-    return (previous.manifest.get("tokenizer_version") == versions["tokenizer_version"]
-            and previous.vocabulary is not None and previous.vocabulary.sha256 == vocabulary.sha256)
+    return model_revision(model)
 
 
 # --- the archive's vocabulary ------------------------------------------------------------------
@@ -236,20 +227,25 @@ def _vocabulary(paths: Sequence[Path], files: list[Path], plan: Plan) -> None:
     plan.vocabulary = Vocabulary().merged(*vocabularies)
 
 
+def _recut(contents, tokenizer: Tokenizer) -> list[FileContent]:
+    """Stored files with their terms cut by `tokenizer` (their chunks and vectors kept)."""
+    contents = list(contents)
+    for content in contents:
+        content.tokens = [tokenizer.tokenize(passage_text(c)) for c in content.chunks]
+    return contents
+
+
 # --- planning: what each file contributes ------------------------------------------------------
 
 
-def _plan(files: list[Path], plan: Plan, *, previous: IndexStore | None, versions: dict, progress: bool) -> None:
-    """What each file contributes (reused, re-tokenized or processed anew) and what failed, into `plan`."""
+def _plan(files: list[Path], plan: Plan, *, state: IndexedState, indexer: str, versions: dict, progress: bool) -> None:
+    """What each file contributes (kept, or processed anew) and what failed, into `plan`."""
     from tqdm import tqdm
 
     from index.reader import load_sidecar, read_page
 
     tokenizer = tokenizer_for(plan.vocabulary)
-    parsed_alike = previous is not None and _same_versions(previous, versions, keys=_PARSING)
-    reusable = _reusable_by_source(previous) if parsed_alike else {}
-    retokenize = parsed_alike and not _same_tokens(previous, versions, plan.vocabulary)
-    before = previous.manifest["files"] if previous else {}
+    plan.recut = state.exists and (state.vocabulary is None or state.vocabulary.sha256 != plan.vocabulary.sha256)
     sidecars: dict[Path, dict] = {}
     for path in tqdm(files, desc="reading", unit="file", disable=not progress):
         directory = path.parent
@@ -268,16 +264,19 @@ def _plan(files: list[Path], plan: Plan, *, previous: IndexStore | None, version
             first = plan.by_content[page.sha256]
             plan.errors.append(FileError(page.source, f"{page.source}: the same content as {first}, which is indexed; skipped."))
             continue
+        old = state.files.get(page.source)
+        owner = old.get("indexer", DEFAULT_INDEXER) if old else indexer
+        if owner != indexer:
+            plan.errors.append(FileError(page.source, f"{page.source}: the indexer '{owner}' has indexed a file of this "
+                                                      "name in this index; skipped."))
+            continue
         plan.by_content[page.sha256] = page.source
         sidecar = sidecars[directory].get(page.source)
-        entry = {"path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding, "sidecar": sidecar}
-        old = before.get(page.source)
-        if old and old["sha256"] == page.sha256 and old.get("sidecar") == sidecar and page.source in reusable:
-            content = reusable[page.source]
-            content.entry = {**entry, "articles": len(content.articles), "chunks": len(content.chunks)}
-            if retokenize:
-                content.tokens = [tokenizer.tokenize(passage_text(c)) for c in content.chunks]
-            (plan.updated if retokenize else plan.unchanged).append(page.source)
+        entry = {"source": page.source, "path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding,
+                 "sidecar": sidecar, "indexer": indexer}
+        if old and old["sha256"] == page.sha256 and old.get("sidecar") == sidecar and state.versions_of(page.source) == versions:
+            content = FileContent({**entry, "articles": old["articles"], "chunks": old["chunks"]}, [], [], [])
+            plan.unchanged.append(page.source)
         else:
             try:
                 content = _process(page, entry=entry, sidecar=sidecar, tokenizer=tokenizer)
@@ -286,8 +285,9 @@ def _plan(files: list[Path], plan: Plan, *, previous: IndexStore | None, version
                 continue
             (plan.updated if old else plan.added).append(page.source)
         plan.files[page.source] = content
-    plan.removed = sorted(set(before) - set(plan.files) - {e.source for e in plan.errors})
-    plan.dropped = bool(set(before) - set(plan.files))
+    mine = {source for source, record in state.files.items() if record.get("indexer", DEFAULT_INDEXER) == indexer}
+    plan.dropped = sorted(mine - set(plan.files))
+    plan.removed = sorted(set(plan.dropped) - {e.source for e in plan.errors})
 
 
 def _sidecar(load_sidecar, directory: Path, plan: Plan) -> dict:
@@ -304,28 +304,22 @@ def _parse_failure(source: str, error: Exception) -> str:
     return f"{source}: the page could not be split into articles ({type(error).__name__}: {error})."
 
 
-def _process(page, *, entry: dict, sidecar: dict | None, tokenizer: Tokenizer) -> FileContent:
-    from index.annotate import annotate_articles
+def _process(page, *, entry: dict, sidecar: dict | None, tokenizer: Tokenizer | None = None) -> FileContent:
     from index.chunking import chunk_articles
     from index.ingest import split_page
 
     articles = split_page(page, sidecar=sidecar)
-    chunks = annotate_articles(articles, chunk_articles(articles))
+    chunks = chunk_articles(articles)
+    try:
+        from index.annotate import annotate_articles
+    except ImportError:
+        pass
+    else:
+        chunks = annotate_articles(articles, chunks)
+    tokenizer = tokenizer or tokenizer_for(Vocabulary())
     tokens = [tokenizer.tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)
-
-
-def _reusable_by_source(previous: IndexStore) -> dict[str, FileContent]:
-    """The previous generation's articles, chunks and tokens, grouped by file."""
-    contents: dict[str, FileContent] = {}
-    for article in previous.articles.values():
-        contents.setdefault(article.source, FileContent({}, [], [], [])).articles.append(article)
-    for chunk, tokens in zip(previous.chunks, previous.tokens(), strict=True):
-        content = contents.setdefault(chunk.source, FileContent({}, [], [], []))
-        content.chunks.append(chunk)
-        content.tokens.append(tokens)
-    return contents
 
 
 # --- embedding ----------------------------------------------------------------------------------
@@ -341,74 +335,51 @@ def _load_encoder(model: str | None) -> Encoder | None:
         return None
 
 
-def _embed(chunks: list[Chunk], *, encoder: Encoder | None, previous: IndexStore | None, progress: bool):
-    """Vectors for `chunks`, in order: reused when the same model embedded the same passage text
-    before, encoded (once per distinct text) otherwise. None for a keyword-only index."""
+def _embed(contents: list[FileContent], *, encoder: Encoder | None, target, index_dir: Path, progress: bool) -> None:
+    """Give each content its vectors, in chunk order: reused when the same model embedded the
+    same passage text before (in the index, or in a build that failed after embedding),
+    encoded once per distinct text otherwise. Nothing for a keyword-only index."""
     if encoder is None:
-        return None
-    texts = [passage_text(c) for c in chunks]
-    keys = [_text_key(t) for t in texts]
-    known = _previous_vectors(previous, encoder)
-    missing = {key: text for key, text in zip(keys, texts) if key not in known}
+        for content in contents:
+            content.vectors = None
+        return
+    texts = {text_key(passage_text(c)): passage_text(c) for content in contents for c in content.chunks}
+    revision = _revision_of(encoder.name)
+    known = target.known_vectors(set(texts), model=encoder.name, revision=revision)
+    known.update(pending_vectors.load(index_dir, model=encoder.name, revision=revision, keys=set(texts) - set(known)))
+    missing = {key: text for key, text in texts.items() if key not in known}
     if missing:
-        encoded = encoder.encode_passages(list(missing.values()), progress=progress)
-        known.update(zip(missing, np.asarray(encoded, dtype=np.float32)))
-    vectors = np.zeros((len(chunks), encoder.dimension), dtype=np.float32)
-    for row, key in enumerate(keys):
-        vectors[row] = known[key]
-    return vectors
+        encoded = np.asarray(encoder.encode_passages(list(missing.values()), progress=progress), dtype=np.float32)
+        pending_vectors.save(index_dir, model=encoder.name, revision=revision, keys=list(missing), vectors=encoded)
+        known.update(zip(missing, encoded))
+    for content in contents:
+        vectors = np.zeros((len(content.chunks), encoder.dimension), dtype=np.float32)
+        for row, chunk in enumerate(content.chunks):
+            vectors[row] = known[text_key(passage_text(chunk))]
+        content.vectors = vectors
 
 
-def _previous_vectors(previous: IndexStore | None, encoder: Encoder) -> dict[str, np.ndarray]:
-    if (previous is None or previous.model != encoder.name or previous.dimension != encoder.dimension
-            or not _same_revision(previous, encoder.name)):
-        return {}
-    vectors = previous.vectors
-    return {_text_key(passage_text(c)): vectors[row] for row, c in enumerate(previous.chunks)}
-
-
-def _model_revision(encoder: Encoder | None) -> str | None:
-    from index.embedding import model_revision
-
-    return model_revision(encoder.name) if encoder is not None else None
-
-
-def _text_key(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# --- manifest and report ------------------------------------------------------------------------
-
-
-def _manifest(plan: Plan, *, encoder: Encoder | None, versions: dict) -> dict:
-    contents = plan.files.values()
+def _settings(encoder: Encoder | None, versions: dict) -> dict:
     return {
-        "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "model": encoder.name if encoder is not None else None,
-        "model_revision": _model_revision(encoder),
+        "model_revision": _revision_of(encoder.name) if encoder is not None else None,
         "dimension": encoder.dimension if encoder is not None else None,
         **versions,
-        "vocabulary": {"sources": plan.vocabulary_sources},  # its sha256 and size: write_generation
         "passage": "title+text",
-        "files": {source: content.entry for source, content in sorted(plan.files.items())},
-        "counts": {
-            "files": len(plan.files),
-            "articles": sum(len(c.articles) for c in contents),
-            "chunks": sum(len(c.chunks) for c in contents),
-        },
     }
 
 
 def _report(plan: Plan, *, keyword_only: bool, written: bool = True) -> IndexReport:
-    contents = plan.files.values()
+    entries = [c.entry for c in plan.files.values()]
+    recut = plan.unchanged if plan.recut and written else []  # the same chunks, their terms cut anew
     return IndexReport(
         added=plan.added,
-        updated=plan.updated,
+        updated=sorted(plan.updated + recut) if recut else plan.updated,
         removed=plan.removed,
-        unchanged=plan.unchanged,
+        unchanged=[] if recut else plan.unchanged,
         errors=plan.errors,
-        articles=sum(len(c.articles) for c in contents),
-        chunks=sum(len(c.chunks) for c in contents),
+        articles=sum(e["articles"] for e in entries),
+        chunks=sum(e["chunks"] for e in entries),
         keyword_only=keyword_only,
         written=written,
     )

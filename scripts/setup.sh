@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Idempotent set-up on a fresh machine: a virtual environment at .venv with `newsqa` in .venv/bin.
 #   scripts/setup.sh          the product
-#   scripts/setup.sh --test   the product, the test tools and Debian's Chromium + CJK fonts
+#   scripts/setup.sh --test   the product, the test tools, the Qdrant client and Debian's Chromium + CJK fonts
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -22,7 +22,7 @@ fi
 # The CPU build of torch first: otherwise a dependency pulls a multi-GB CUDA build.
 .venv/bin/python -c "import torch" 2>/dev/null || .venv/bin/pip install -q torch==2.13.0
 if [ "$with_tests" = 1 ]; then
-    .venv/bin/pip install -q -e ".[test]"
+    .venv/bin/pip install -q -e ".[test,qdrant]"
 else
     .venv/bin/pip install -q -e .
 fi

@@ -9,7 +9,7 @@ import pytest
 from index_fixtures import article, whole_chunk, write_index
 
 import index.store as store
-from index.errors import IndexIncompatibleError, IndexMissingError
+from index.errors import IndexIncompatibleError, IndexMissingError, IndexWriteError
 from index.records import ArticleDate
 from index.store import IndexStore, build_lock, current_generation
 
@@ -133,7 +133,7 @@ def test_crash_while_replacing_the_pointer_leaves_the_previous_generation_live(t
     before = IndexStore.load(tmp_path)
     monkeypatch.setattr(store, "_replace_atomically", lambda *a: (_ for _ in ()).throw(OSError("disk full")))
 
-    with pytest.raises(OSError):
+    with pytest.raises(IndexWriteError, match="previous index is still the one in use"):
         _write(tmp_path, [article(9, "新内容。")])
 
     assert IndexStore.load(tmp_path).chunks == before.chunks

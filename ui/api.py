@@ -16,7 +16,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from index.dateargs import parse_date_range
-from index.errors import IndexMissingError, NewsQAError
+from index.errors import BackendUnavailableError, IndexIncompatibleError, IndexMissingError, NewsQAError
 from ui.config import ServerConfig
 from ui.service import NewsService, Query, ServerBusyError, clean_history
 
@@ -67,9 +67,13 @@ def build_router(service: NewsService, config: ServerConfig) -> APIRouter:
     def search(body: AskRequest) -> dict:  # type: ignore[valid-type]
         return {"hits": [hit.to_json() for hit in service.search(body.to_query())]}
 
-    @router.get("/health", summary="Status, index summary, counts and model")
-    def health() -> dict:
-        return service.health()
+    @router.get("/health", summary="Status, backend and its state, index summary, counts and model")
+    def health():
+        report = service.health()
+        if report["status"] == "ok":
+            return report
+        # a load balancer takes a replica whose backend is down out of rotation until it recovers
+        return JSONResponse(report, status_code=503, headers={"Retry-After": str(BackendUnavailableError.retry_after)})
 
     return router
 
@@ -83,6 +87,10 @@ def install_error_handlers(app: FastAPI, config: ServerConfig) -> None:
 
     @app.exception_handler(NewsQAError)
     async def refused(request: Request, error: NewsQAError):
+        if isinstance(error, (BackendUnavailableError, IndexIncompatibleError)):
+            # the index's backend is down, refuses us or holds another model: not the caller's fault
+            return JSONResponse({"detail": str(error)}, status_code=503,
+                                headers={"Retry-After": str(BackendUnavailableError.retry_after)})
         status = 503 if isinstance(error, (ServerBusyError, IndexMissingError)) else 400
         return JSONResponse({"detail": str(error)}, status_code=status)
 

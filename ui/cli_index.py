@@ -22,6 +22,24 @@ def register(app: typer.Typer) -> None:
     app.command("index")(index_command)
     app.command("articles")(articles_command)
     app.command("search")(search_command)
+    app.command("export")(export_command)
+
+
+BackendOption = Annotated[
+    Optional[str],
+    typer.Option("--backend", help="Where the index lives: local (files in the index folder; the default) or qdrant."),
+]
+QdrantUrlOption = Annotated[
+    Optional[str],
+    typer.Option("--qdrant-url", help="Qdrant server, e.g. http://host:6333 (or NEWSQA_QDRANT_URL; API key from "
+                 "NEWSQA_QDRANT_API_KEY)."),
+]
+QdrantPathOption = Annotated[
+    Optional[Path],
+    typer.Option("--qdrant-path", help="Folder for Qdrant's local mode (in this process, one process at a time).",
+                 file_okay=False),
+]
+CollectionOption = Annotated[Optional[str], typer.Option("--collection", help="Qdrant collection (default: newsqa).")]
 
 
 def index_command(
@@ -36,15 +54,28 @@ def index_command(
                      "on a CPU), multilingual-e5-small (float32, the default with CUDA), or a sentence-transformers "
                      "folder. Default: the index's model."),
     ] = None,
+    backend: BackendOption = None,
+    qdrant_url: QdrantUrlOption = None,
+    qdrant_path: QdrantPathOption = None,
+    collection: CollectionOption = None,
+    indexer: Annotated[
+        Optional[str],
+        typer.Option("--indexer", help="Name of this indexer (or NEWSQA_INDEXER): several machines feeding one "
+                     "index each use their own, and a build drops only its own vanished files."),
+    ] = None,
 ) -> None:
     """Build or update the index; unchanged files are skipped, vanished ones dropped."""
+    from index.backends import configure
     from index.paths import BUNDLED_CORPUS
     from index.pipeline import build_index
 
     target = _index_dir(index_dir)
-    report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty())
+    config = configure(target, backend=backend, url=qdrant_url, path=qdrant_path, collection=collection)
+    report = build_index(paths or [BUNDLED_CORPUS], index_dir=target, model=model, progress=sys.stderr.isatty(),
+                         config=config, indexer=indexer)
     kind = "keyword-only" if report.keyword_only else "keywords + vectors"
-    typer.echo(f"Index {target} ({kind}): {report.articles} articles, {report.chunks} chunks.")
+    where = "" if config.backend == "local" else f" on {config.address()}"
+    typer.echo(f"Index {target}{where} ({kind}): {report.articles} articles, {report.chunks} chunks.")
     typer.echo(
         f"files: {len(report.added)} added, {len(report.updated)} updated, "
         f"{len(report.removed)} removed, {len(report.unchanged)} unchanged, {len(report.errors)} failed."
@@ -105,12 +136,34 @@ def _index_dir(index_dir: Path | None) -> Path:
 
 
 def _archive(index_dir: Path, *, mode: str):
-    from index.retrieval import HybridRetriever, archive_of, open_archive
-    from index.store import IndexStore
+    from index.retrieval import open_archive
 
-    if mode == "bm25":  # keyword search and listings need no model, so skip loading it
-        return archive_of(HybridRetriever(IndexStore.load(index_dir), encoder=None))
-    return open_archive(index_dir)
+    # keyword search and listings need no model, so skip loading it
+    return open_archive(index_dir, keywords_only=mode == "bm25")
+
+
+def export_command(
+    to: Annotated[str, typer.Option("--to", help="The backend to copy the index into: qdrant.")],
+    index_dir: IndexDirOption = None,
+    qdrant_url: QdrantUrlOption = None,
+    qdrant_path: QdrantPathOption = None,
+    collection: CollectionOption = None,
+    into: Annotated[
+        Optional[Path],
+        typer.Option("--into", help="Index folder that will point at the copy (default: the index folder + '-qdrant').",
+                     file_okay=False),
+    ] = None,
+) -> None:
+    """Copy the embedded index into Qdrant, vectors and all (nothing is embedded again)."""
+    from index.backends import configure
+    from index.export import export_index
+
+    source = _index_dir(index_dir)
+    target = into or source.with_name(source.name + "-qdrant")
+    config = configure(target, backend=to, url=qdrant_url, path=qdrant_path, collection=collection)
+    report = export_index(source, target_dir=target, config=config)
+    typer.echo(f"Exported {report.files} files, {report.articles} articles and {report.chunks} chunks "
+               f"({report.vectors} vectors reused) to {config.address()}; serve it with --index-dir {target}.")
 
 
 def _check_sources(archive, sources: list[str] | None) -> None:

@@ -10,15 +10,18 @@ on a 2-core machine only make every answer slower. Callers run these methods in 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import NewsQAError
+from index.errors import BackendUnavailableError, IndexIncompatibleError, IndexMissingError, NewsQAError
 from index.interfaces import Archive
 from index.records import Hit
+
+log = logging.getLogger(__name__)
 
 #: how long a request waits for a free answering slot before it is told the server is busy
 WAIT_SECONDS = 120.0
@@ -87,7 +90,15 @@ class NewsService:
             return self.archive.retriever.search(query.question, k=query.k, since=query.since, until=query.until)
 
     def health(self) -> dict:
-        return index_summary(self.archive)
+        """The index summary with `status` "ok", or "unavailable" with the backend's state in one
+        sentence when it cannot be asked (the server keeps trying on every request)."""
+        archive = self.archive
+        try:
+            return index_summary(archive)
+        except (BackendUnavailableError, IndexIncompatibleError, IndexMissingError) as error:
+            return {"status": "unavailable", "backend": {"name": archive.backend, "state": "unavailable",
+                                                         "detail": str(error)},
+                    "model": archive.model.name if archive.model is not None else None}
 
     @contextmanager
     def _slot(self):
@@ -112,6 +123,7 @@ def index_summary(archive: Archive) -> dict:
     facts = {"backend": info.backend, **info.details}
     return {
         "status": "ok",
+        "backend": {"name": info.backend, "state": "ok"},
         "index": {"generation": info.generation, **facts} if info.generation else facts,
         "counts": {"sources": info.sources, "articles": info.articles, "chunks": info.chunks},
         "model": info.model,
@@ -138,5 +150,9 @@ def open_service(index_dir: Path | None, *, concurrency: int) -> NewsService:
     index_dir = Path(index_dir) if index_dir else default_index_dir()
     service = NewsService(archive=open_archive(index_dir), concurrency=concurrency, index_dir=index_dir)
     # the store loads vectors, FAISS and BM25 on first use: pay for it now, not in the first answer
-    service.archive.retriever.search("warm up", k=1)
+    try:
+        service.archive.retriever.search("warm up", k=1)
+    except BackendUnavailableError as error:  # Qdrant down: serve anyway, answer 503 until it is back
+        log.warning("%s The server starts and answers 503 until the backend is back.", error)
     return service
+

@@ -63,7 +63,6 @@ def time_question(question: str, retriever, encoder) -> dict[str, float]:
     from index.lexical import bm25_scores
     from index.normalize import to_simplified
     from index.retrieval import _top, archive_of, reciprocal_rank_fusion
-    from index.tokenize import tokenize
     from qa import answer
 
     store, depth = retriever.store, retriever.candidates
@@ -72,7 +71,7 @@ def time_question(question: str, retriever, encoder) -> dict[str, float]:
     marks.append(time.perf_counter())
     _, ids = search_dense(store.dense, vector, k=depth)
     marks.append(time.perf_counter())
-    lexical = _top(bm25_scores(store.bm25, tokenize(to_simplified(question)), num_docs=len(store.chunks)),
+    lexical = _top(bm25_scores(store.bm25, store.tokenizer.tokenize(to_simplified(question)), num_docs=len(store.chunks)),
                    depth=depth, allowed=None)
     marks.append(time.perf_counter())
     fused = reciprocal_rank_fusion({"dense": [int(i) for i in ids if i >= 0], "bm25": lexical})

@@ -46,7 +46,9 @@ class Corpus:
 
     def files(self) -> list[Path]:
         """The page files of the corpus (real news written from the package on first use)."""
-        files = sorted(BUNDLED_CORPUS.glob("*.txt"))
+        from index.reader import iter_corpus_files
+
+        files = iter_corpus_files([BUNDLED_CORPUS])
         if self.name is CorpusName.INEWS:
             from eval import inews
 

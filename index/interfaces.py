@@ -3,7 +3,8 @@
 `Encoder` turns text into unit-length vectors. An index is seen by the answering, evaluation and
 web layers only as an `Archive`: a `Retriever` (question → ranked `Hit`s), an `ArticleLookup`
 (whole articles by id: text, title, byline, date), the `QueryEncoder` the retriever searches
-with (so a sentence can be compared with the question in the same space), and an `IndexInfo`
+with (so a sentence can be compared with the question in the same space), the `Tokenizer` its
+passages were cut into keywords with (the archive's own dictionary), and an `IndexInfo`
 describing it. Any backend that provides these (the local FAISS + BM25 index, a vector engine
 on a cluster) sits behind those layers unchanged; nothing reaches past them into a backend.
 """
@@ -18,6 +19,7 @@ from typing import Protocol, runtime_checkable
 import numpy as np
 
 from index.records import Article, Chunk, Hit
+from index.tokenize import Tokenizer, general_tokenizer
 
 
 @runtime_checkable
@@ -31,10 +33,6 @@ class Encoder(Protocol):
 
     def encode_passages(self, texts: Sequence[str], *, progress: bool = False) -> np.ndarray:
         """float32 array (len(texts), dimension), rows L2-normalized."""
-        ...
-
-    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per text: its vector and its contextual token vectors (see `QueryEncoder`)."""
         ...
 
 
@@ -71,12 +69,6 @@ class QueryEncoder(Protocol):
 
     def encode_passages(self, texts: Sequence[str]) -> np.ndarray:
         """float32 array (len(texts), dimension), rows L2-normalized."""
-        ...
-
-    def encode_tokens(self, texts: Sequence[str], *, query: bool) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
-        """Per text: its vector, its contextual token vectors (tokens × dimension, unit rows)
-        and each token's (start, end) in the text, for word-by-word comparison of a question
-        with a passage or a part of it."""
         ...
 
 
@@ -155,6 +147,8 @@ class Archive:
     model: Encoder | None = None
     #: which backend holds it ("local", "qdrant"), for health reports that cannot ask it
     backend: str = "unknown"
+    #: keyword terms as this index cuts them (jieba plus the archive's dictionary)
+    tokenizer: Tokenizer = field(default_factory=general_tokenizer)
 
     def info(self) -> IndexInfo:
         if self.describe is not None:

@@ -6,6 +6,12 @@ was embedded before by the same model keeps its vector, so no text is embedded t
 a build that failed after embedding are kept beside the index for the next one). A build mirrors
 the given paths for its indexer: that indexer's files no longer found under them are dropped,
 other indexers' files are never touched, so several machines may feed one index.
+
+The keyword tokenizer is the index's own: jieba's general dictionary plus the words of every
+`newsqa-userdict.txt` in the folders given and the folders holding the files (`_vocabulary`).
+A build whose words differ from the index's cuts every indexed file's terms again from its
+stored chunks (nothing is parsed or embedded again); several indexers feeding one index should
+therefore supply the same dictionary, since the last build's words are the index's.
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ from index.backends import (
 )
 from index.errors import ModelUnavailableError, NewsQAError
 from index.interfaces import Encoder
+from index.tokenize import Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
 __all__ = ["FileContent", "FileError", "IndexReport", "NoCorpusFilesError", "build_index", "passage_text",
            "processing_versions"]
@@ -69,10 +76,14 @@ class Plan:
     #: previously indexed files of this indexer that are left out (removed, or now failing)
     dropped: list[str] = field(default_factory=list)
     by_content: dict[str, str] = field(default_factory=dict)  # sha256 → first file with those bytes
+    vocabulary: Vocabulary = field(default_factory=Vocabulary)
+    vocabulary_sources: list[str] = field(default_factory=list)
+    #: the index's words differ from this build's: every kept file's terms are cut again
+    recut: bool = False
 
     @property
     def changed(self) -> bool:
-        return bool(self.added or self.updated or self.dropped)
+        return bool(self.added or self.updated or self.dropped or self.recut)
 
 
 class NoCorpusFilesError(NewsQAError):
@@ -112,7 +123,9 @@ def build_index(
     with target.writing():
         state = target.indexed()
         versions = processing_versions()
-        plan = _plan(files, state=state, indexer=indexer, versions=versions, progress=progress, ocr=ocr)
+        plan = Plan()
+        _vocabulary(paths, files, plan)
+        _plan(files, plan, state=state, indexer=indexer, versions=versions, progress=progress, ocr=ocr)
         if _up_to_date(state, plan, model=model, encoder=encoder):
             return _report(plan, keyword_only=False, written=False)
         if encoder is None:
@@ -120,12 +133,13 @@ def build_index(
             if encoder is not None and _up_to_date(state, plan, model=None, encoder=encoder):
                 return _report(plan, keyword_only=False, written=False)
         write = [plan.files[s] for s in plan.added + plan.updated]
-        if _embeds_anew(state, encoder):  # every kept passage needs a vector of the new model
+        if _embeds_anew(state, encoder) or plan.recut:  # every kept file is written again
             kept = set(state.files) - set(plan.added + plan.updated) - set(plan.dropped)
-            write += target.stored(kept).values()
+            write += _recut(target.stored(kept).values(), tokenizer_for(plan.vocabulary))
         _embed(write, encoder=encoder, target=target, index_dir=Path(index_dir), progress=progress)
-        target.apply(Changes(write=write, remove=plan.dropped, settings=_settings(encoder, versions)),
-                     approximate_threshold=approximate_threshold)
+        changes = Changes(write=write, remove=plan.dropped, settings=_settings(encoder, versions),
+                          vocabulary=plan.vocabulary, vocabulary_sources=plan.vocabulary_sources)
+        target.apply(changes, approximate_threshold=approximate_threshold)
         pending_vectors.clear(Path(index_dir))
     if config is not None and config.backend != "local":
         write_config(index_dir, dataclasses.replace(config, model=encoder.name if encoder is not None else None))
@@ -134,19 +148,17 @@ def build_index(
 
 def processing_versions() -> dict[str, str]:
     """Versions of the code that turns a file into chunks and tokens; a change re-processes files."""
-    import index.annotate as annotate
     import index.chunking as chunking
     import index.tokenize as tokenize
 
-    tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(
-        Path(tokenize.__file__), tokenize.USER_DICT
-    )
+    # the archive's own words are compared apart (`Plan.recut`): a changed dictionary cuts the
+    # terms again but parses nothing again
+    tokenizer = getattr(tokenize, "TOKENIZER_VERSION", None) or _source_digest(Path(tokenize.__file__))
     here = Path(__file__).parent
     parser_files = [here / n for n in ("reader.py", "normalize.py", "ingest.py")]
     parser_files += sorted(p for folder in ("formats", "segment", "dates") for p in (here / folder).glob("*.py"))
     versions = {
         "chunker_version": chunking.CHUNKER_VERSION,
-        "annotator_version": annotate.ANNOTATOR_VERSION,
         "tokenizer_version": tokenizer,
         # the parsing modules have no declared version, so their source is the version
         "parser_version": _source_digest(*parser_files),
@@ -196,16 +208,49 @@ def _revision_of(model: str | None) -> str | None:
     return model_revision(model)
 
 
+# --- the archive's vocabulary ------------------------------------------------------------------
+
+
+def _vocabulary(paths: Sequence[Path], files: list[Path], plan: Plan) -> None:
+    """The words of the `newsqa-userdict.txt` of each folder given and each folder holding a
+    file, in that order, into `plan`; a malformed one is a failed file, and left out."""
+    from index.reader import USER_DICTIONARY_NAME
+
+    folders = [Path(p) for p in paths if Path(p).is_dir()] + [f.parent for f in files]
+    vocabularies = []
+    for folder in dict.fromkeys(f.resolve() for f in folders):
+        path = folder / USER_DICTIONARY_NAME
+        if not path.is_file():
+            continue
+        try:
+            vocabularies.append(Vocabulary.read(path))
+        except VocabularyError as error:
+            plan.errors.append(FileError(f"{folder.name}/{USER_DICTIONARY_NAME}", str(error)))
+            continue
+        plan.vocabulary_sources.append(str(path))
+    plan.vocabulary = Vocabulary().merged(*vocabularies)
+
+
+def _recut(contents, tokenizer: Tokenizer) -> list[FileContent]:
+    """Stored files with their terms cut by `tokenizer` (their chunks and vectors kept)."""
+    contents = list(contents)
+    for content in contents:
+        content.tokens = [tokenizer.tokenize(passage_text(c)) for c in content.chunks]
+    return contents
+
+
 # --- planning: what each file contributes ------------------------------------------------------
 
 
-def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dict, progress: bool,
-          ocr: bool = False) -> Plan:
+def _plan(files: list[Path], plan: Plan, *, state: IndexedState, indexer: str, versions: dict, progress: bool,
+          ocr: bool = False) -> None:
+    """What each file contributes (kept, or processed anew) and what failed, into `plan`."""
     from tqdm import tqdm
 
     from index.reader import file_sha256, load_sidecar, read_page
 
-    plan = Plan()
+    tokenizer = tokenizer_for(plan.vocabulary)
+    plan.recut = state.exists and (state.vocabulary is None or state.vocabulary.sha256 != plan.vocabulary.sha256)
     sidecars: dict[Path, dict] = {}
     for path in tqdm(files, desc="reading", unit="file", disable=not progress):
         directory = path.parent
@@ -248,7 +293,7 @@ def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dic
             entry = {"source": source, "path": str(path.resolve()), "sha256": page.sha256, "encoding": page.encoding,
                      "text_source": page.text_source.value, "sidecar": sidecar, "indexer": indexer}
             try:
-                content = _process(page, entry=entry, sidecar=sidecar)
+                content = _process(page, entry=entry, sidecar=sidecar, tokenizer=tokenizer)
             except Exception as error:  # noqa: BLE001 — one odd page must not stop a whole archive
                 plan.errors.append(FileError(source, _parse_failure(source, error)))
                 continue
@@ -258,7 +303,6 @@ def _plan(files: list[Path], *, state: IndexedState, indexer: str, versions: dic
     mine = {source for source, record in state.files.items() if record.get("indexer", DEFAULT_INDEXER) == indexer}
     plan.dropped = sorted(mine - set(plan.files))
     plan.removed = sorted(set(plan.dropped) - {e.source for e in plan.errors})
-    return plan
 
 
 def _sidecar(load_sidecar, directory: Path, plan: Plan) -> dict:
@@ -275,17 +319,17 @@ def _parse_failure(source: str, error: Exception) -> str:
     return f"{source}: the page could not be split into articles ({type(error).__name__}: {error})."
 
 
-def _process(page, *, entry: dict, sidecar: dict | None) -> FileContent:
-    from index.annotate import annotate_articles
+def _process(page, *, entry: dict, sidecar: dict | None, tokenizer: Tokenizer | None = None) -> FileContent:
     from index.chunking import chunk_articles
+    from index.annotate import annotate_articles
     from index.ingest import split_page
-    from index.tokenize import tokenize
 
     articles = split_page(page, sidecar=sidecar)
     # every article says where its text came from, so a citation of OCR text can say so
     articles = [dataclasses.replace(a, text_source=page.text_source.value) for a in articles]
     chunks = annotate_articles(articles, chunk_articles(articles))
-    tokens = [tokenize(passage_text(c)) for c in chunks]
+    tokenizer = tokenizer or tokenizer_for(Vocabulary())
+    tokens = [tokenizer.tokenize(passage_text(c)) for c in chunks]
     entry = {**entry, "articles": len(articles), "chunks": len(chunks)}
     return FileContent(entry=entry, articles=articles, chunks=chunks, tokens=tokens)
 
@@ -339,11 +383,12 @@ def _settings(encoder: Encoder | None, versions: dict) -> dict:
 
 def _report(plan: Plan, *, keyword_only: bool, written: bool = True) -> IndexReport:
     entries = [c.entry for c in plan.files.values()]
+    recut = plan.unchanged if plan.recut and written else []  # the same chunks, their terms cut anew
     return IndexReport(
         added=plan.added,
-        updated=plan.updated,
+        updated=sorted(plan.updated + recut) if recut else plan.updated,
         removed=plan.removed,
-        unchanged=plan.unchanged,
+        unchanged=[] if recut else plan.unchanged,
         errors=plan.errors,
         articles=sum(e["articles"] for e in entries),
         chunks=sum(e["chunks"] for e in entries),

@@ -36,6 +36,8 @@ _CONVERT_FIRST = {".doc": "save it as .docx", ".wps": "save it as .docx", ".rtf"
                   ".mht": "save the page as HTML", ".mhtml": "save the page as HTML", ".caj": "export it as PDF",
                   ".djvu": "export it as PDF"}
 MANIFEST_NAME = "newsqa-manifest.json"
+#: the archive's own words for the keyword tokenizer, beside the pages (index.tokenize.Vocabulary)
+USER_DICTIONARY_NAME = "newsqa-userdict.txt"
 
 # Checked longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
@@ -196,13 +198,14 @@ def iter_corpus_files(paths: Sequence[Path]) -> list[Path]:
 
     Files named explicitly are kept whatever their suffix, so `read_page` can say why an
     unsupported one is skipped instead of it vanishing silently. Hidden files and folders
-    (".git", editor swap files) are not corpus. Duplicates are dropped, order is kept.
+    (".git", editor swap files) are not corpus, and neither is an archive's dictionary
+    (`newsqa-userdict.txt`), even when named. Duplicates are dropped, order is kept.
     """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(_corpus_files_under(path))
-        else:
+        elif path.name != USER_DICTIONARY_NAME:
             found.append(path)
     seen: set[Path] = set()
     unique = []
@@ -247,7 +250,7 @@ def _corpus_files_under(directory: Path) -> list[Path]:
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in SUFFIXES and path.is_file():
+        if path.suffix.lower() in SUFFIXES and path.name != USER_DICTIONARY_NAME and path.is_file():
             files.append(path)
     return files
 

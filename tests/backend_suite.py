@@ -308,5 +308,32 @@ class FormatTests(BackendFixtures):
         assert {a.source for a in self.open(index).articles.all_articles()} == {"a.txt"}
 
 
-class BackendTests(BuildAndSearchTests, IncrementalTests, FormatTests):
+class VocabularyTests(BackendFixtures):
+    def test_the_archive_dictionary_cuts_passages_and_questions_and_a_changed_one_recuts(self, index, tmp_path):
+        folder = write_pages(tmp_path / "pages", {"a.txt": PAGE_A, "c.txt": PAGE_C})
+        dictionary = folder / "newsqa-userdict.txt"
+        dictionary.write_text("# 本报的词\n春风行动招聘会 n\n", encoding="utf-8")
+        self.build(index, folder)
+        archive = self.open(index)
+        question = "春风行动招聘会提供多少岗位"
+        assert "春风行动招聘会" in archive.tokenizer.tokenize(question)
+        [with_word] = archive.retriever.search(question, k=1, mode="bm25")
+        assert with_word.chunk.source == "c.txt"
+
+        dictionary.write_text("安全生产大检查 n\n", encoding="utf-8")
+        encoder = CountingEncoder()
+        report = self.build(index, folder, encoder=encoder)
+
+        assert report.updated == ["a.txt", "c.txt"] and encoder.encoded == []  # cut again, not embedded
+        archive = self.open(index)
+        assert "春风行动招聘会" not in archive.tokenizer.tokenize(question)
+        assert "安全生产大检查" in archive.tokenizer.tokenize("安全生产大检查")
+        [without_word] = archive.retriever.search(question, k=1, mode="bm25")
+        # the whole word no longer matches, in the passage's terms or the question's
+        assert without_word.chunk.id == with_word.chunk.id and without_word.bm25_score < with_word.bm25_score
+        assert not self.build(index, folder).written
+
+
+
+class BackendTests(BuildAndSearchTests, IncrementalTests, FormatTests, VocabularyTests):
     """Everything a backend must pass."""

@@ -8,6 +8,7 @@ import pytest
 
 import ui.cli
 from index.paths import BUNDLED_CORPUS
+from index.reader import iter_corpus_files
 
 PAGE = """开发区举办招聘会
 
@@ -70,10 +71,21 @@ def test_a_bad_file_exits_with_code_3_and_one_line(newsqa, corpus, tmp_path):
     assert len(failures) == 1 and "broken.txt" in failures[0]
 
 
+def test_a_malformed_dictionary_is_one_failed_line_and_the_pages_are_indexed(newsqa, corpus, tmp_path):
+    (corpus / "newsqa-userdict.txt").write_text("春风行动 n\n招聘会 12 n extra\n", encoding="utf-8")
+
+    code, out, err = newsqa("index", corpus, "--index-dir", tmp_path / "index", "--model", "hashing")
+
+    assert code == 3
+    assert "1 added" in out and "1 failed" in out
+    failures = [line for line in err.splitlines() if line.startswith("failed:")]
+    assert len(failures) == 1 and "newsqa-userdict.txt: line 2" in failures[0]
+
+
 def test_default_corpus_goes_to_newsqa_home(newsqa, tmp_path):
     code, out, _ = newsqa("index", "--model", "hashing")
 
-    assert code == 0 and f"{len(list(BUNDLED_CORPUS.glob('*.txt')))} added" in out
+    assert code == 0 and f"{len(iter_corpus_files([BUNDLED_CORPUS]))} added" in out
     assert (tmp_path / "home" / "index" / "CURRENT").is_file()
 
 

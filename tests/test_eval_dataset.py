@@ -10,6 +10,7 @@ import pytest
 from eval.dataset import KINDS, DatasetError, Question, load_questions, parse_questions, write_questions
 from index.errors import NewsQAError
 from index.paths import BUNDLED_CORPUS
+from index.reader import iter_corpus_files
 
 GOOD = {"id": "q1", "question": "多少？", "answers": ["22个"], "sources": ["a.txt"], "dates": ["2022-10"], "kind": "numeric"}
 
@@ -70,7 +71,7 @@ def test_builtin_dev_set_covers_every_kind_and_page():
     assert len(questions) >= 60
     kinds = Counter(q.kind for q in questions)
     assert {"numeric", "entity", "date", "timeline", "paraphrase", "english", "unanswerable"} <= set(kinds) <= set(KINDS)
-    pages = {p.name for p in BUNDLED_CORPUS.glob("*.txt")}
+    pages = {p.name for p in iter_corpus_files([BUNDLED_CORPUS])}
     cited = {s for q in questions for s in q.sources}
     assert cited == pages
     assert all(len(q.sources) == 2 and len(q.answers) >= 2 for q in questions if q.kind == "timeline")
@@ -79,7 +80,7 @@ def test_builtin_dev_set_covers_every_kind_and_page():
 def test_builtin_answers_appear_in_their_pages():
     from index.normalize import fold
 
-    pages = {p.name: fold(p.read_text(encoding="utf-8-sig")) for p in BUNDLED_CORPUS.glob("*.txt")}
+    pages = {p.name: fold(p.read_text(encoding="utf-8-sig")) for p in iter_corpus_files([BUNDLED_CORPUS])}
     for q in load_questions():
         for answer in q.answers:
             assert any(fold(answer) in pages[s] for s in q.sources), (q.id, answer)

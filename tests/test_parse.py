@@ -14,11 +14,11 @@ from index.dates import resolve_page_date
 from index.ingest import parse_file
 from index.ingest import split_page
 from index.paths import BUNDLED_CORPUS
-from index.reader import Page
+from index.reader import Page, iter_corpus_files
 from index.records import Article, ArticleDate, Precision
 
 FIXTURES = Path(__file__).parent / "fixtures"
-PAGES = {p.name[:3]: p for p in sorted(BUNDLED_CORPUS.glob("*.txt"))}
+PAGES = {p.name[:3]: p for p in iter_corpus_files([BUNDLED_CORPUS])}
 
 # Read off the pages by hand: every headline, in page order.
 TITLES = {

@@ -59,9 +59,10 @@ DAMAGE = {"halved": halve, "emptied": empty, "garbled-middle": garble_middle, "g
 def other_index(tmp_path_factory) -> Path:
     """A second, smaller index (one bundled page) whose files are swapped in as foreign ones."""
     from index.paths import BUNDLED_CORPUS
+    from index.reader import iter_corpus_files
 
     root = tmp_path_factory.mktemp("other")
-    page = sorted(BUNDLED_CORPUS.glob("*.txt"))[2]
+    page = iter_corpus_files([BUNDLED_CORPUS])[2]
     build_index([page], index_dir=root, encoder=HashingEncoder(), progress=False)
     return current_generation(root)
 

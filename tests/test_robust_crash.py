@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from index.embedding import HashingEncoder
 from index.paths import BUNDLED_CORPUS
+from index.reader import iter_corpus_files
 from index.pipeline import build_index
 from index.store import CURRENT, IndexStore, current_generation
 
@@ -36,7 +37,7 @@ def write_corpus(folder: Path, tag: str, *, copies: int = COPIES) -> Path:
     """The bundled pages `copies` times, file names starting with `tag` and every long
     paragraph marked with it, so two corpora share no passage (every page is re-processed)."""
     folder.mkdir(parents=True, exist_ok=True)
-    for page in sorted(BUNDLED_CORPUS.glob("*.txt")):
+    for page in iter_corpus_files([BUNDLED_CORPUS]):
         lines = page.read_text(encoding="utf-8").split("\n")
         for n in range(copies):
             marked = "\n".join(f"{line}（{tag}{n}）" if len(line) > 30 else line for line in lines)

@@ -18,10 +18,10 @@ import pytest
 from index.embedding import HashingEncoder
 from index.paths import BUNDLED_CORPUS
 from index.pipeline import build_index
-from index.reader import MAX_PAGE_BYTES
+from index.reader import MAX_PAGE_BYTES, iter_corpus_files
 from index.store import IndexStore
 
-BUNDLED = sorted(BUNDLED_CORPUS.glob("*.txt"))
+BUNDLED = iter_corpus_files([BUNDLED_CORPUS])
 
 
 def page_text(n: int) -> str:

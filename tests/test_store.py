@@ -77,11 +77,12 @@ def _edit_manifest(path, edit) -> None:
         lambda m: m.unlink(),
         lambda m: (m.parent / store.CHUNKS).write_text("", encoding="utf-8"),
         lambda m: (m.parent / store.ARTICLES).write_text("[1, 2]\n", encoding="utf-8"),
+        lambda m: (m.parent / store.VOCABULARY).write_text("别的词 ns\n", encoding="utf-8"),
         # well-formed JSON with one value changed: only the manifest's digest of itself can tell
         lambda m: _edit_manifest(m, lambda manifest: manifest["counts"].update(extra=1)),
         lambda m: _edit_manifest(m, lambda manifest: manifest.update(model="another-model")),
     ],
-    ids=["not-json", "foreign", "newer-format", "no-manifest", "chunks-truncated", "articles-garbled",
+    ids=["not-json", "foreign", "newer-format", "no-manifest", "chunks-truncated", "articles-garbled", "vocabulary-swapped",
          "value-edited", "model-swapped"],
 )
 def test_damaged_or_foreign_index_is_incompatible(tmp_path, damage):

@@ -16,6 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from index.paths import BUNDLED_CORPUS
+from index.reader import iter_corpus_files
 from index.records import ArticleDate, Precision
 from qa.records import Answer, Citation
 
@@ -46,7 +47,7 @@ HOSTILE_PAGE = f"""网络安全宣传周走进开发区{SCRIPT_PAYLOAD}
 def small_corpus(directory: Path) -> Path:
     """The first bundled page plus the hostile page."""
     directory.mkdir(parents=True, exist_ok=True)
-    first = sorted(BUNDLED_CORPUS.glob("*.txt"))[0]
+    first = iter_corpus_files([BUNDLED_CORPUS])[0]
     shutil.copy(first, directory / first.name)
     (directory / "900_security.txt").write_text(HOSTILE_PAGE, encoding="utf-8")
     return directory

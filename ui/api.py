@@ -35,7 +35,7 @@ def request_model(config: ServerConfig) -> type[BaseModel]:
         question: str = Field(
             min_length=1,
             max_length=config.max_question_chars,
-            examples=["开发区有多少个重点项目开工了?"],
+            examples=["今年有多少个重点项目开工了?"],
         )
         k: int = Field(default=8, ge=1, le=50, description="how many passages to retrieve")
         since: str | None = Field(default=None, description="YYYY-MM-DD, YYYY-MM or YYYY", examples=[None])

@@ -30,6 +30,7 @@ import numpy as np
 from index.errors import BackendUnavailableError, IndexIncompatibleError, IndexWriteError, NewsQAError  # noqa: F401
 from index.interfaces import Archive, Encoder
 from index.records import Article, Chunk
+from index.tokenize import EMPTY, Vocabulary
 
 BACKEND_FILE = "backend.json"
 BACKENDS = ("local", "qdrant")
@@ -67,6 +68,9 @@ class IndexedState:
     versions: dict[str, str] = field(default_factory=dict)
     #: False for a new, empty index (a keyword-only one has model None but exists)
     exists: bool = False
+    #: the archive's words its keyword terms were cut with; None where the index records none
+    #: (one built by an earlier NewsQA)
+    vocabulary: Vocabulary | None = None
 
     def versions_of(self, source: str) -> dict[str, str]:
         return self.files.get(source, {}).get("versions") or self.versions
@@ -75,11 +79,16 @@ class IndexedState:
 @dataclass
 class Changes:
     """One build's writes: `write` replaces (or adds) each file's content; `remove` drops files;
-    every other indexed file is kept as it is. `settings` are the model and code versions."""
+    every other indexed file is kept as it is. `settings` are the model and code versions;
+    `vocabulary` the index's keyword tokenizer's words from now on (a build that changes them
+    writes every file, its terms cut again)."""
 
     write: list[FileContent]
     remove: list[str]
     settings: dict
+    #: the words every file's terms are now cut with (the archive's dictionaries), and their files
+    vocabulary: Vocabulary = EMPTY
+    vocabulary_sources: list[str] = field(default_factory=list)
 
 
 class Backend(Protocol):

@@ -11,11 +11,12 @@ Points of the collection, told apart by their `record` payload:
 - `article`: the whole article (text, title, byline, date, where its text came from), for the
   answerer's lookups;
 - `file`: what the indexer recorded of a corpus file (sha256, sidecar entry, versions, counts);
-- `meta`: the model, its revision and dimension, the BM25 settings, and a revision changed by
+- `meta`: the model, its revision and dimension, the BM25 settings, the archive's dictionary the
+  terms were cut with (`vocabulary`, jieba's user-dictionary lines), and a revision changed by
   every build (servers drop their article cache when it changes).
 
 Qdrant's own BM25 does not segment Chinese, so the sparse vectors are ours: jieba terms
-(`index.tokenize`) hashed to 32-bit ids, each weighted by BM25's saturated term frequency
+(`index.tokenize`, with the collection's dictionary, for passages and questions alike) hashed to 32-bit ids, each weighted by BM25's saturated term frequency
 (Lucene's form, as the embedded index's bm25s computes it); the collection's `idf` modifier
 multiplies in the inverse document frequency, computed by the server over the whole collection.
 The length normalisation uses the average chunk length recorded when the collection was created,
@@ -51,6 +52,7 @@ from index.backends import BackendConfig, Changes, FileContent, IndexedState, pa
 from index.errors import BackendUnavailableError, IndexIncompatibleError, IndexMissingError, NewsQAError
 from index.interfaces import Archive, Encoder, IndexInfo
 from index.records import Article, Chunk, Hit
+from index.tokenize import Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
 FORMAT = 1
 DENSE = "dense"
@@ -264,7 +266,12 @@ class QdrantBackend:
             return IndexedState()
         files = {p.payload["source"]: dict(p.payload) for p in self._scroll(_kind("file"))}
         return IndexedState(files=files, model=meta.get("model"), model_revision=meta.get("model_revision"),
-                            dimension=meta.get("dimension"), exists=True)
+                            dimension=meta.get("dimension"), exists=True, vocabulary=_vocabulary(meta))
+
+    def tokenizer(self, meta: dict | None = None) -> Tokenizer:
+        """The collection's keyword tokenizer (jieba plus the dictionary its meta record holds)."""
+        meta = meta if meta is not None else (self._meta or self.meta() or {})
+        return tokenizer_for(_vocabulary(meta) or Vocabulary())
 
     def stored(self, sources: Iterable[str]) -> dict[str, FileContent]:
         wanted = sorted(set(sources))
@@ -279,12 +286,11 @@ class QdrantBackend:
         chunks = sorted((p.payload for p in self._scroll(_kind("chunk"), by_source)), key=_order)
         for record in articles:
             contents[record["source"]].articles.append(article_from_payload(record))
-        from index.tokenize import tokenize
-
+        tokenizer = self.tokenizer()
         for record in chunks:
             chunk = chunk_from_payload(record)
             contents[record["source"]].chunks.append(chunk)
-            contents[record["source"]].tokens.append(tokenize(passage_text(chunk)))
+            contents[record["source"]].tokens.append(tokenizer.tokenize(passage_text(chunk)))
         return contents
 
     def known_vectors(self, keys: set[str], *, model: str, revision: str | None) -> dict[str, np.ndarray]:
@@ -312,7 +318,8 @@ class QdrantBackend:
             self._write_file(content, meta=meta, build=build, settings=settings)
         for source in changes.remove:
             self._delete(_source(source))
-        meta = {**meta, "revision": build, "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")}
+        meta = {**meta, "revision": build, "updated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                "vocabulary": changes.vocabulary.text(), "vocabulary_sha256": changes.vocabulary.sha256}
         self._upsert([self._record_point("meta", "meta", meta)])
         self._meta = meta
 
@@ -417,6 +424,7 @@ class QdrantBackend:
             describe=lambda: self.describe(encoder),
             model=encoder,
             backend="qdrant",
+            tokenizer=_CollectionTokenizer(retriever),
         )
 
     def describe(self, encoder: Encoder | None) -> IndexInfo:
@@ -438,6 +446,17 @@ class QdrantBackend:
                      "model_revision": meta.get("model_revision"), "dimension": meta.get("dimension"),
                      "updated": meta.get("updated"), "state": "ok"},
         )
+
+
+def _vocabulary(meta: Mapping) -> Vocabulary | None:
+    """The dictionary a meta record holds; None for a collection written before meta held one."""
+    if "vocabulary" not in meta:
+        return None
+    try:
+        return Vocabulary.parse(meta["vocabulary"], source="the collection's dictionary")
+    except (AttributeError, TypeError, VocabularyError) as error:
+        raise IndexIncompatibleError(f"The collection's meta record holds a damaged dictionary ({error}); "
+                                     "run `newsqa index` to write it again.") from None
 
 
 def _cluster_settings() -> dict:
@@ -549,15 +568,14 @@ class QdrantRetriever:
         if k <= 0 or not query.strip():
             return []
         from index.normalize import to_simplified, well_formed
-        from index.tokenize import tokenize
 
         models = _models()
         query = to_simplified(well_formed(query))
-        self.check()
+        tokenizer = self.backend.tokenizer(self.check())
         depth = max(k, self.candidates)
         flt = _search_filter(since=since, until=until, sources=sources)
         dense = self._encode(query) if mode != "bm25" else None
-        indices, values = query_vector(tokenize(query)) if mode != "dense" else ([], [])
+        indices, values = query_vector(tokenizer.tokenize(query)) if mode != "dense" else ([], [])
         sparse = models.SparseVector(indices=indices, values=values) if indices else None
         order = ["source", "seq"]
         requests, names = [], []
@@ -671,6 +689,30 @@ def _search_filter(*, since: dt.date | None, until: dt.date | None, sources: Col
         names = [sources] if isinstance(sources, str) else sorted(sources)
         must.append(models.FieldCondition(key="source", match=models.MatchAny(any=names)))
     return models.Filter(must=must)
+
+
+class _CollectionTokenizer(Tokenizer):
+    """The collection's tokenizer as of its meta record now: another build may change the
+    dictionary while a server runs, and questions follow it as search does."""
+
+    def __init__(self, retriever: QdrantRetriever) -> None:  # noqa: D107 — no vocabulary of its own
+        self._retriever = retriever
+
+    @property
+    def vocabulary(self) -> Vocabulary:
+        return self._current().vocabulary
+
+    def tokenize(self, text: str) -> list[str]:
+        return self._current().tokenize(text)
+
+    def word_frequencies(self) -> dict[str, int]:
+        return self._current().word_frequencies()
+
+    def __repr__(self) -> str:
+        return "Tokenizer(of the collection)"
+
+    def _current(self) -> Tokenizer:
+        return self._retriever.backend.tokenizer(self._retriever.check())
 
 
 class _SearchEncoder:

@@ -46,6 +46,7 @@ class LocalBackend:
             dimension=manifest["dimension"],
             versions={k: v for k, v in manifest.items() if k.endswith("_version") and k != "format_version"},
             exists=True,
+            vocabulary=previous.vocabulary,
         )
 
     def stored(self, sources: Iterable[str]) -> dict[str, FileContent]:
@@ -102,6 +103,7 @@ class LocalBackend:
         manifest = {
             "created": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             **settings,
+            "vocabulary": {"sources": changes.vocabulary_sources},  # its sha256 and size: write_generation
             "files": {c.source: {k: v for k, v in c.entry.items() if k != "source"} for c in ordered},
             "counts": {
                 "files": len(ordered),
@@ -116,6 +118,7 @@ class LocalBackend:
             chunks=[ch for c in ordered for ch in c.chunks],
             tokens=[t for c in ordered for t in c.tokens],
             vectors=vectors,
+            vocabulary=changes.vocabulary,
             approximate_threshold=approximate_threshold,
         )
 

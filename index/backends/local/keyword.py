@@ -1,4 +1,4 @@
-"""The keyword half of the index: BM25 (bm25s) over tokens from `index.tokenize.tokenize`.
+"""The keyword half of the index: BM25 (bm25s) over tokens from the index's `index.tokenize.Tokenizer`.
 
 bm25s receives token lists, never raw text, so Chinese word segmentation stays in one place.
 """

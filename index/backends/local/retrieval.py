@@ -18,6 +18,7 @@ from index.errors import IndexIncompatibleError, ModelUnavailableError, NewsQAEr
 from index.interfaces import Archive, Encoder, IndexInfo
 from index.records import Hit
 from index.backends.local.store import IndexStore
+from index.tokenize import Tokenizer
 
 MODES = ("hybrid", "dense", "bm25")
 _QUERY_CACHE = 32  # query vectors kept per retriever (a question is searched up to three times)
@@ -119,11 +120,15 @@ class HybridRetriever:
                     break
         return vector
 
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """The index's tokenizer, which cut its passages: questions are cut by it too."""
+        return self.store.tokenizer
+
     def _bm25_scores(self, query: str) -> np.ndarray:
         from index.backends.local.keyword import bm25_scores
-        from index.tokenize import tokenize
 
-        return bm25_scores(self.store.bm25, tokenize(query), num_docs=len(self.store.chunks))
+        return bm25_scores(self.store.bm25, self.tokenizer.tokenize(query), num_docs=len(self.store.chunks))
 
     def _dense_ranking(self, query_vector: np.ndarray, *, depth: int, allowed: np.ndarray | None) -> list[int]:
         """Row ids by cosine, best first; a filter is applied inside the FAISS search."""
@@ -180,6 +185,7 @@ def archive_of(retriever: HybridRetriever) -> Archive:
         describe=lambda: describe_store(store, encoder=retriever.encoder),
         model=retriever.encoder,
         backend="local",
+        tokenizer=store.tokenizer,
     )
 
 
@@ -199,7 +205,10 @@ def describe_store(store: IndexStore, *, encoder: Encoder | None) -> IndexInfo:
         articles=len(store.articles),
         chunks=len(store.chunks),
         files=tuple(str(e["path"]) for e in manifest.get("files", {}).values() if "path" in e),
-        details={k: v for k, v in manifest.items() if isinstance(v, (str, int, float, bool)) or v is None},
+        details={
+            **{k: v for k, v in manifest.items() if isinstance(v, (str, int, float, bool)) or v is None},
+            "vocabulary_words": len(store.vocabulary) if store.vocabulary is not None else None,
+        },
     )
 
 
@@ -218,7 +227,15 @@ def open_retriever(index_dir: Path | None = None, *, encoder: Encoder | None = N
             print(f"warning: {error} Searching by keywords only.", file=sys.stderr)
         else:
             _warn_if_older_build(store)
+    _warn_if_vocabulary_unrecorded(store)
     return HybridRetriever(store, encoder=encoder)
+
+
+def _warn_if_vocabulary_unrecorded(store: IndexStore) -> None:
+    if store.vocabulary is None:
+        print("warning: the index was built by an earlier NewsQA that did not record the archive's dictionary, "
+              "so questions are cut into keywords by the general one; `newsqa index` re-cuts its passages "
+              "(their vectors are kept).", file=sys.stderr)
 
 
 def _warn_if_older_build(store: IndexStore) -> None:

@@ -8,6 +8,7 @@
         articles.jsonl         one Article per line, full text
         chunks.jsonl           one Chunk per line, same order as the vectors
         tokens.jsonl           the BM25 tokens of each chunk (reused by incremental builds)
+        userdict.txt           the archive's own words the tokens were cut with (format 3)
         vectors.npy            float32 (chunks × dimension), absent for a keyword-only index
         dense.faiss            FAISS index over vectors.npy
         bm25/                  bm25s index over tokens.jsonl
@@ -44,8 +45,12 @@ import numpy as np
 
 from index.errors import IndexIncompatibleError, IndexMissingError, IndexWriteError, NewsQAError
 from index.records import Article, ArticleDate, Chunk
+from index.tokenize import EMPTY, Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
-FORMAT_VERSION = 2  # 2: the manifest carries a digest of itself
+FORMAT_VERSION = 3  # 2: the manifest carries a digest of itself; 3: the archive's vocabulary
+#: formats this version reads: a format-2 index predates recorded vocabularies, and its questions
+#: are cut by the general dictionary until `newsqa index` cuts its terms again (vectors are kept)
+READABLE_FORMATS = (2, FORMAT_VERSION)
 INDEX_KIND = "newsqa-index"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -53,6 +58,7 @@ MANIFEST = "manifest.json"
 ARTICLES = "articles.jsonl"
 CHUNKS = "chunks.jsonl"
 TOKENS = "tokens.jsonl"
+VOCABULARY = "userdict.txt"
 VECTORS = "vectors.npy"
 DENSE = "dense.faiss"
 BM25 = "bm25"
@@ -115,6 +121,8 @@ class IndexStore:
     manifest: dict
     articles: dict[str, Article]
     chunks: list[Chunk]
+    #: the words its tokens were cut with; None for an index of format 2, which did not record them
+    vocabulary: Vocabulary | None = EMPTY
 
     @classmethod
     def load(cls, index_dir: Path) -> "IndexStore":
@@ -129,7 +137,13 @@ class IndexStore:
         counts = manifest["counts"]
         if len(articles) != counts["articles"] or len(chunks) != counts["chunks"]:
             raise _corrupt(path, "the record counts disagree with the manifest")
-        return cls(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks)
+        return cls(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
+                   vocabulary=_read_vocabulary(path, manifest))
+
+    @property
+    def tokenizer(self) -> Tokenizer:
+        """What cut this index's passages, and so cuts every question searched against it."""
+        return tokenizer_for(self.vocabulary or EMPTY)
 
     # the ArticleLookup interface
     def article(self, article_id: str) -> Article | None:
@@ -238,10 +252,11 @@ def _read_manifest(path: Path) -> dict:
         raise IndexIncompatibleError(
             f"{path / MANIFEST} is not a NewsQA index manifest; run `newsqa index` to rebuild."
         )
-    if manifest.get("format_version") != FORMAT_VERSION:
+    if manifest.get("format_version") not in READABLE_FORMATS:
         raise IndexIncompatibleError(
             f"The index in {path.parent} has format version {manifest.get('format_version')} "
-            f"but this NewsQA reads version {FORMAT_VERSION}; run `newsqa index` to rebuild it."
+            f"but this NewsQA reads versions {' and '.join(map(str, READABLE_FORMATS))}; "
+            "run `newsqa index` to rebuild it."
         )
     if manifest.get(_DIGEST) != _manifest_digest(manifest):
         raise _corrupt(path, f"{MANIFEST} does not match its own digest")
@@ -252,6 +267,23 @@ def _read_manifest(path: Path) -> dict:
 
 
 _DIGEST = "manifest_sha256"
+
+
+def _read_vocabulary(path: Path, manifest: dict) -> Vocabulary | None:
+    """The vocabulary a generation records (checked against the manifest); None for format 2."""
+    if manifest["format_version"] < 3:
+        return None
+    recorded = manifest.get("vocabulary")
+    if not isinstance(recorded, dict):
+        raise _corrupt(path, "the manifest does not record the vocabulary")
+    _verify(path, manifest, VOCABULARY)
+    try:
+        vocabulary = Vocabulary.parse((path / VOCABULARY).read_text(encoding="utf-8"), source=VOCABULARY)
+    except (OSError, UnicodeDecodeError, VocabularyError) as error:
+        raise _corrupt(path, error) from None
+    if vocabulary.sha256 != recorded.get("sha256"):
+        raise _corrupt(path, f"{VOCABULARY} is not the vocabulary the manifest records")
+    return vocabulary
 
 
 def _manifest_digest(manifest: dict) -> str:
@@ -331,9 +363,13 @@ def write_generation(
     chunks: Sequence[Chunk],
     tokens: Sequence[Sequence[str]],
     vectors: np.ndarray | None,
+    vocabulary: Vocabulary = EMPTY,
     approximate_threshold: int | None = None,
 ) -> Path:
     """Write a complete generation, make it current, and drop all but it and its predecessor.
+
+    `tokens` were cut with `vocabulary`, which the generation records (the manifest's
+    `vocabulary` entry gains its sha256 and word count), so questions are cut with it too.
 
     Call it while holding `build_lock(index_dir)`.
     """
@@ -343,7 +379,7 @@ def write_generation(
     try:
         staging.mkdir(parents=True)
         _write_staging(staging, manifest=manifest, articles=articles, chunks=chunks, tokens=tokens, vectors=vectors,
-                       approximate_threshold=approximate_threshold)
+                       vocabulary=vocabulary, approximate_threshold=approximate_threshold)
         _fsync_tree(staging)
         final = index_dir / name
         os.rename(staging, final)
@@ -363,14 +399,16 @@ def _write_failure(index_dir: Path, error: OSError) -> str:
             "Free some space and run `newsqa index` again: the passages embedded so far are kept.")
 
 
-def _write_staging(staging: Path, *, manifest, articles, chunks, tokens, vectors, approximate_threshold) -> None:
+def _write_staging(staging: Path, *, manifest, articles, chunks, tokens, vectors, vocabulary, approximate_threshold) -> None:
     from index.backends.local.dense import APPROXIMATE_THRESHOLD, build_dense_index, index_kind, write_dense_index
     from index.backends.local.keyword import build_bm25, write_bm25
 
     manifest = {"kind": INDEX_KIND, "format_version": FORMAT_VERSION, **manifest, "dense_index": None}
+    manifest["vocabulary"] = {**manifest.get("vocabulary", {}), "sha256": vocabulary.sha256, "words": len(vocabulary)}
     _write_jsonl(staging / ARTICLES, (article_to_record(a) for a in articles))
     _write_jsonl(staging / CHUNKS, (c.to_json() for c in chunks))
     _write_jsonl(staging / TOKENS, (list(t) for t in tokens))
+    (staging / VOCABULARY).write_text(vocabulary.text(), encoding="utf-8")
     if vectors is not None:
         np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
         if len(vectors):

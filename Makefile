@@ -21,7 +21,8 @@ bench: setup
 	.venv/bin/pip install -q -e ".[benchmark]"
 	.venv/bin/python benchmarks/run_all.py
 
-# Re-measure the built-in question set and copy the figures into README.md
+# Re-measure the test question sets and copy the figures into README.md
 figures: index
-	.venv/bin/newsqa eval --compare --report build/eval
-	.venv/bin/python scripts/readme_figures.py --eval build/eval/summary.md
+	.venv/bin/pip install -q -e ".[eval]"
+	.venv/bin/newsqa eval --split test --report build/eval-test
+	.venv/bin/python scripts/readme_figures.py --eval build/eval-test

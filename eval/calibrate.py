@@ -279,18 +279,37 @@ def calibrate(examples: Sequence[Example], *, precision: float, folds: int, seed
     return top, c, point
 
 
+def _load_or_collect(sets: Sequence[QuestionSet], path: Path | None) -> list[Example]:
+    """The dev candidates, measured, or read back from `path` if an earlier run kept them there."""
+    import pickle
+
+    if path is not None and path.exists():
+        with path.open("rb") as fp:
+            examples = pickle.load(fp)
+        print(f"{path}: {len(examples)} questions measured earlier", file=sys.stderr)
+        return examples
+    examples = collect(sets)
+    if path is not None:
+        with path.open("wb") as fp:
+            pickle.dump(examples, fp)
+    return examples
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", type=Path, default=None, help="where to write the settings (default: qa/settings.json)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--precision", type=float, default=PRECISION_TARGET)
+    parser.add_argument("--examples", type=Path, default=None,
+                        help="keep the measured candidates in this file and reuse them when it exists "
+                             "(to refit without measuring again)")
     args = parser.parse_args(argv)
     from qa.features import feature_names
     from qa.settings import Settings, settings_path
 
     sets = builtin_sets(Split.DEV)
-    examples = collect(sets)
+    examples = _load_or_collect(sets, args.examples)
     top, c, point = calibrate(examples, precision=args.precision, folds=args.folds, seed=args.seed,
                               log=lambda line: print(line, file=sys.stderr))
     model = fit(examples, c=c, seed=args.seed)

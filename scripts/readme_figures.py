@@ -1,10 +1,11 @@
 """Copy freshly measured figures into README.md, between marker comments.
 
-    python scripts/readme_figures.py --eval build/eval/summary.md [--bench benchmarks/RESULTS.md]
+    python scripts/readme_figures.py --eval build/eval-test [--bench benchmarks/RESULTS.md]
 
-The evaluation block takes the "Retrieval" and "Answers" tables and the hybrid per-kind table of
-`newsqa eval --compare --report DIR`'s summary.md; the benchmark block takes RESULTS.md's summary table.
-`make figures` runs the evaluation and this script in one go.
+The evaluation block takes, from the report folder of `newsqa eval --split test --report DIR`, the
+answer-or-abstain tables of selective.md (every test set, overall and by kind) and each set's
+"Retrieval" and "Answers" tables of its summary.md; the benchmark block takes RESULTS.md's summary
+table. `make figures` runs the evaluation and this script in one go.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import sys
 from pathlib import Path
 
 README = Path(__file__).resolve().parent.parent / "README.md"
-KEEP = ("## Retrieval", "## Answers", "## hybrid: by question kind")
+KEEP = ("## Retrieval", "## Answers")
 
 
 def sections(markdown: str) -> dict[str, str]:
@@ -24,15 +25,22 @@ def sections(markdown: str) -> dict[str, str]:
     return {parts[i].strip(): parts[i + 1].strip() for i in range(1, len(parts) - 1, 2)}
 
 
-def eval_block(summary: str) -> str:
-    found = sections(summary)
-    missing = [name for name in KEEP if name not in found]
-    if missing:
-        raise SystemExit(f"error: {missing[0]!r} is not in the evaluation summary; run `newsqa eval --compare --report DIR`.")
-    out = []
-    for name in KEEP:
-        body = found[name].split("\nFailed answers")[0].strip()
-        out += [f"#### {name[3:].capitalize()}", "", body, ""]
+def eval_block(report: Path) -> str:
+    """The README's evaluation block from a report folder (see the module's docstring)."""
+    selective = report / "selective.md"
+    if not selective.is_file():
+        raise SystemExit(f"error: {selective} does not exist; run `newsqa eval --split test --report {report}`.")
+    out = ["#### Answer or abstain (test sets)", ""]
+    for name, body in sections(selective.read_text(encoding="utf-8")).items():
+        out += [f"**{name[3:]}**", "", body.split("![")[0].strip(), ""]
+    for summary in sorted(report.glob("*/summary.md")):
+        found = sections(summary.read_text(encoding="utf-8"))
+        missing = [name for name in KEEP if name not in found]
+        if missing:
+            raise SystemExit(f"error: {missing[0]!r} is not in {summary}; run `newsqa eval --report DIR` again.")
+        for name in KEEP:
+            body = found[name].split("\nFailed answers")[0].strip()
+            out += [f"#### {summary.parent.name}: {name[3:].lower()}", "", body, ""]
     return "\n".join(out).strip()
 
 
@@ -47,12 +55,12 @@ def replace_block(text: str, name: str, body: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--eval", type=Path, help="summary.md of an evaluation report")
+    parser.add_argument("--eval", type=Path, help="the folder of `newsqa eval --split test --report DIR`")
     parser.add_argument("--bench", type=Path, help="RESULTS.md of benchmarks/run_all.py")
     args = parser.parse_args(argv)
     text = README.read_text(encoding="utf-8")
     if args.eval:
-        text = replace_block(text, "eval", eval_block(args.eval.read_text(encoding="utf-8")))
+        text = replace_block(text, "eval", eval_block(args.eval))
     if args.bench:
         bench = args.bench.read_text(encoding="utf-8").strip()
         bench = re.sub(r"^# .*\n+", "", bench)  # the file's own title

@@ -74,7 +74,8 @@ def test_builtin_dev_set_covers_every_kind_and_page():
     pages = {p.name for p in iter_corpus_files([BUNDLED_CORPUS])}
     cited = {s for q in questions for s in q.sources}
     assert cited == pages
-    assert all(len(q.sources) == 2 and len(q.answers) >= 2 for q in questions if q.kind == "timeline")
+    # a timeline question draws on at least two dated articles (an answer may hold in both)
+    assert all(len(q.sources) >= 2 and q.answers for q in questions if q.kind == "timeline")
 
 
 def test_builtin_answers_appear_in_their_pages():

@@ -155,6 +155,11 @@ class Question:
     #: where the question word stands in `text` (多少名 in …组织了多少名民兵…): the answer stands
     #: in its place in the sentence that states it
     slot: tuple[int, int] | None = None
+    #: for a quantity: the noun counted right after the question word, as (qualifier, head)
+    #: (多少个微网格 → ("微", "网格"); ("", "") when none)
+    counted: tuple[str, str] = ("", "")
+    #: for a quantity: the verb the figure answers (多少个项目开工了 → 开工; 出动了多少人 → 出动)
+    predicate: str = ""
     #: for English words: the dictionary's Chinese alternatives, any one of which counts
     alternatives: tuple[tuple[str, ...], ...] = ()
     #: Chinese names written in pinyin ("Song Li") as their spellings (qa/romanized.py)
@@ -224,6 +229,8 @@ def analyze(question: str) -> Question:
         titles=tuple(_NAMED_TITLE.findall(text)), alternatives=alternatives, names=names,
         head=head_noun(text) if language is Language.ZH and answer_type in _HEADED else "", aspect=aspect_of(text),
         slot=question_slot(text) if language is Language.ZH else None,
+        counted=counted_noun(text) if language is Language.ZH and answer_type is AnswerType.QUANTITY else ("", ""),
+        predicate=predicate_of(text) if language is Language.ZH and answer_type is AnswerType.QUANTITY else "",
     )
 
 
@@ -256,6 +263,50 @@ def head_noun(text: str) -> str:
                 break
         return ""
     return ""
+
+
+def counted_noun(text: str) -> tuple[str, str]:
+    """The noun a how-many question counts, when the tagger puts one right after the question
+    word and its measure word: (qualifier, head) of that phrase (多少个微网格 → ("微", "网格"),
+    多少个重点项目 → ("重点", "项目"); 多少人次 → ("", ""): the unit is the measure)."""
+    from index.lexical_analysis import analyzer
+
+    slot = question_slot(text)
+    if slot is None:
+        return ("", "")
+    phrase, at = [], slot[1]
+    for token in analyzer().analyze(text):
+        if token.end <= slot[1]:
+            continue
+        if token.start != at or token.tag not in ("a", "b", "n", "nz", "nw", "vn"):
+            break
+        phrase.append(text[token.start:token.end])
+        at = token.end
+    while phrase and not re.fullmatch(r"[\u4e00-\u9fff]+", phrase[-1]):
+        phrase.pop()
+    if not phrase:
+        return ("", "")
+    return ("".join(phrase[:-1]), phrase[-1])
+
+
+def predicate_of(text: str) -> str:
+    """The verb a how-many question asks about: the tagger's first verb after the question word
+    (多少个重点项目开工了 → 开工), else the last one before it (出动执法人员多少人次 → 出动); "" for
+    有/是, which say nothing of what is counted."""
+    from index.lexical_analysis import analyzer
+
+    slot = question_slot(text)
+    if slot is None:
+        return ""
+    verbs = [(t.start, text[t.start:t.end]) for t in analyzer().analyze(text)
+             if t.tag in ("v", "vn") and text[t.start:t.end] not in _EMPTY_VERBS and len(text[t.start:t.end]) > 1]
+    after = [v for start, v in verbs if start >= slot[1]]
+    before = [v for start, v in verbs if start < slot[0]]
+    return after[0] if after else (before[-1] if before else "")
+
+
+#: verbs too general to tie a figure to what is asked
+_EMPTY_VERBS = ("有", "是", "共有", "拥有", "达到", "达", "为", "约", "占", "实现", "完成", "进行", "开展")
 
 
 def question_slot(text: str) -> tuple[int, int] | None:

@@ -9,6 +9,7 @@ themselves reach the fitted timeline threshold.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from enum import Enum
 
@@ -65,19 +66,34 @@ def admissible(question: Question, scored: list[Scored]):
     - a figure asked as what there is (目前有) is not one stated as what was added (新增), nor
       the reverse;
     - a which-question naming its answer's noun (哪所小学) takes a span naming that noun, when
-      any candidate does."""
+      any candidate does;
+    - a how-many question counting a qualified noun (多少个微网格) is not answered by a figure of
+      that noun qualified otherwise (309个中网格)."""
     needs_head = bool(question.head) and question.answer_type in _HEAD_TYPES and any(
         s.features.head_held >= 1.0 for s in scored)
 
     def ok(s: Scored) -> bool:
         f = s.features
         return (f.subjects_required >= 1.0 and f.contradicts < 1.0 and f.aspect_conflict < 1.0
-                and (not needs_head or f.head_held >= 1.0))
+                and (not needs_head or f.head_held >= 1.0) and not counts_otherwise(question, s.candidate))
 
     return ok
 
 
 _HEAD_TYPES = (AnswerType.NAME, AnswerType.PLACE, AnswerType.LIST)
+
+
+def counts_otherwise(question: Question, candidate) -> bool:
+    """The figure counts the question's noun under another qualifier: its text goes on with one
+    to three characters, then the counted noun's head, and those characters do not end with the
+    question's qualifier (微网格 asked: 309个中网格 and 35个大网格 count otherwise, 5个市重点项目
+    for 重点项目 does not)."""
+    (qualifier, head), span = question.counted, candidate.span
+    if not qualifier or not head or span is None:
+        return False
+    after = candidate.sentence.text[span.end : span.end + len(qualifier) + len(head) + 3]
+    m = re.match(r"([\u4e00-\u9fff]{1,3}?)" + re.escape(head), after)
+    return m is not None and not m.group(1).endswith(qualifier)
 
 
 def _timeline(question: Question, best: Scored, scored: list[Scored], settings: Settings) -> list[Scored]:

@@ -59,6 +59,7 @@ class Features:
     slot_left: float  # the question's words before its question word match the words before the span
     slot_right: float  # … and its words after the question word the words after the span
     head_held: float  # the answer span names the noun the question asks for (哪所小学 → …小学)
+    predicate_near: float  # the question's verb stands right before the figure or right after its noun (已开工20个)
     aspect_conflict: float  # a stock asked (目前有) and a change stated next to the figure (新增), or the reverse
     time_fits: float  # the question names a time, and the article's date or the sentence fits it
     time_misses: float  # the question names a time the article and sentence do not fit
@@ -137,6 +138,7 @@ def features(question: Question, c: Candidate, ctx: Context) -> Features:
         slot_left=0.0,
         slot_right=0.0,
         head_held=1.0 if question.head and question.head in _span_text(c) else 0.0,
+        predicate_near=1.0 if _predicate_near(question, c) else 0.0,
         aspect_conflict=1.0 if _aspect_conflict(question, c) else 0.0,
         time_fits=1.0 if question.time.constrains and time_ok else 0.0,
         time_misses=1.0 if question.time.constrains and not time_ok else 0.0,
@@ -312,6 +314,25 @@ def _distance(question: Question, text: str, c: Candidate) -> int:
         return 80
     a, b = c.span.start, c.span.end
     return min(0 if a <= p < b else min(abs(p - a), abs(p - b)) for p in positions)
+
+
+def _predicate_near(question: Question, c: Candidate) -> bool:
+    """The question's verb within a few characters before the span (已开工20个), or after it
+    once the counted noun is past (20个项目开工) — unless another figure follows that verb
+    (15个项目已开工9个: 开工 is 9个's)."""
+    verb, span = question.predicate, c.span
+    if not verb or span is None:
+        return False
+    text = c.sentence.text
+    if verb in text[max(0, span.start - len(verb) - 3) : span.start]:
+        return True
+    reach = span.end + len("".join(question.counted)) + len(verb) + 3
+    at = text.find(verb, span.end, reach)
+    return at >= 0 and not _FIGURE_NEXT.match(text, at + len(verb))
+
+
+#: a figure right after a verb (开工9个, 开工了九个)
+_FIGURE_NEXT = re.compile(r"[了过]?\s*[0-9０-９一二三四五六七八九十百千万两]")
 
 
 def _span_text(c: Candidate) -> str:

@@ -30,14 +30,17 @@ def fake_run(mode: str, metrics: dict) -> RunResult:
 
 def test_tables_and_summary():
     runs = [fake_run("bm25", PERFECT), fake_run("hybrid", HALF)]
-    (title, header, rows), (answer_title, answer_header, answer_rows) = tables(runs)
-    assert (title, answer_title) == ("retrieval", "answers")
+    (title, header, rows), (answer_title, answer_header, answer_rows), (pick_title, pick_header, pick_rows) = tables(runs)
+    assert (title, answer_title, pick_title) == ("retrieval", "answers", "answer or abstain")
     assert header == ["mode", "level", "recall@1", "recall@5", "recall@10", "mrr@10", "ndcg@10"]
     assert rows[0] == ["bm25", "article", "1.000", "1.000", "1.000", "1.000", "1.000"]
     assert rows[3] == ["hybrid", "chunk", "0.000", "1.000", "1.000", "0.500", "0.630"]
     # answers: q1 passes, q2 answered an unanswerable question → passed 1/2, found_correct 1/2
     assert answer_header == ["mode", "contains_answer", "right_date", "quotes_verbatim", "found_correct", "passed"]
     assert answer_rows[0] == ["bm25", "1.000", "1.000", "1.000", "0.500", "0.500"]
+    # q1 answered right (coverage 1/1), q2 answered too: precision 1/2, nothing abstained
+    assert pick_header == ["mode", "coverage", "precision", "abstained", "answered"]
+    assert pick_rows[0] == ["bm25", "1.000", "0.500", "0.000", "2/2"]
     summary = summary_json(runs, dataset="dev")
     assert summary["questions"] == 2 and summary["runs"]["hybrid"]["retrieval_questions"] == 1
     assert by_kind(runs[0]) == {

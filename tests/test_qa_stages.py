@@ -99,6 +99,30 @@ def test_decide_answers_the_best_admissible_candidate_and_abstains_below_the_thr
     assert [ok(s) for s in scored] == [False, True]
 
 
+def test_the_figure_next_to_the_questions_verb_is_marked():
+    q, pairs = _features("河口镇有多少个重点项目开工了？", "河口镇计划实施的15个重点项目已开工9个，完工3个。")
+    assert q.predicate == "开工"
+    near = {c.sentence.text[c.span.start:c.span.end]: f.predicate_near for c, f in pairs if c.span is not None}
+    assert near == {"15个": 0.0, "9个": 1.0, "3个": 0.0}
+    _, pairs = _features("河口镇有多少个项目开工？", "河口镇有9个项目开工。")
+    assert [f.predicate_near for c, f in pairs if c.span is not None] == [1.0]
+
+
+def test_a_figure_of_the_counted_noun_qualified_otherwise_is_no_answer():
+    q = analyze("河口镇划分了多少个小网格？")
+    assert q.counted == ("小", "网格")
+    text = "河口镇划成8个大网格、56个中网格、312个小网格，另有3个市级网格。"
+    q, pairs = _features("河口镇划分了多少个小网格？", text)
+    figures = {c.sentence.text[c.span.start:c.span.end]: s for (c, _), s in zip(pairs, _scored(q, pairs, [0.5] * len(pairs)))}
+    ok = admissible(q, list(figures.values()))
+    # 大网格 and 中网格 count otherwise; 市级网格 too; only 312个小网格 answers
+    assert {figure: ok(s) for figure, s in figures.items()} == {"8个": False, "56个": False, "312个": True, "3个": False}
+    # a qualifier that keeps the question's (市重点项目 for 重点项目) is the same noun
+    q, pairs = _features("全县有多少个重点项目？", "全县有5个市重点项目。")
+    assert q.counted == ("重点", "项目") and all(admissible(q, _scored(q, pairs, [0.5] * len(pairs)))(s)
+                                                for s in _scored(q, pairs, [0.5] * len(pairs)))
+
+
 def test_a_missing_unit_abstains_for_that_reason():
     q, pairs = _features("高新区有多少个党支部？", "河口镇共有党支部31个。")
     verdict = decide(q, _scored(q, pairs, [0.99]), _settings())

@@ -88,7 +88,8 @@ def renumbered(checked: Checked, numbered: Sequence[Passage], *, language: Langu
             order.setdefault(n, len(order) + 1)
 
     def rewrite(m: re.Match) -> str:
-        return "".join(f"[{order[n]}]" for n in markers(m.group()))
+        written = m.group()
+        return written[: len(written) - len(written.lstrip())] + "".join(f"[{order[n]}]" for n in markers(written))
 
     joiner = " " if language is Language.EN else ""
     text = joiner.join(MARKER.sub(rewrite, s.text) for s in checked.kept)

@@ -31,6 +31,8 @@ from qa.records import DropReason, Dropped
 _TERMINATORS = "。！？!?"
 _OPEN, _CLOSE = "“「『", "”」』"
 MARKER = re.compile(r"\s*(?:\[\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*\]|【\s*(\d+(?:\s*[,，、]\s*\d+)*)\s*】)")
+#: a marker after an end mark, on the same line
+_FOLLOWING_MARKER = re.compile(r"[ \t]*(?:\[\s*\d+(?:\s*[,，、]\s*\d+)*\s*\]|【\s*\d+(?:\s*[,，、]\s*\d+)*\s*】)")
 _MASK = "■"
 
 
@@ -80,7 +82,7 @@ def split_sentences(text: str) -> list[str]:
         if end is not None:
             while end < len(text) and text[end] in _TERMINATORS + ".":
                 end += 1
-            while (m := MARKER.match(text, end)) is not None:
+            while (m := _FOLLOWING_MARKER.match(text, end)) is not None:
                 end = m.end()
             _add(out, text[start:end])
             start = i = end
@@ -271,7 +273,8 @@ def support(passage: Passage) -> Support:
         found, rest = find_dates(text)
         dates += [DateRef(d.year if d.year is not None else year, d.month, d.day) for d in found]
         values += [v for _, v in find_numbers(rest)]
-        values += [float(m.group().replace(",", "").replace("，", "")) for m in _BARE.finditer(text)]  # raw digits too
+        # the digits of a scaled quantity too (8.49亿元 vouches for "8.49"), but not those of a date
+        values += [float(m.group().replace(",", "").replace("，", "")) for m in _BARE.finditer(rest)]
     if published is not None:
         precision = chunk.date.precision.value
         dates.append(DateRef(published.year, published.month if precision in ("day", "month") else None,

@@ -12,6 +12,7 @@ from llm_fixtures import Reply, passage_with, scripted_model, shown_passages
 
 from qa import answer
 from qa.llm import LLMConfig, LLMConfigError, answer_with_model, llm_config
+from qa.llm.check import find_dates, find_numbers
 from qa.records import DropReason, Fallback, Generator
 
 QUESTION = "开发区有多少个重点项目开工了?"
@@ -65,8 +66,8 @@ def test_english_questions_get_english_rules(fake_archive):
     figures = []
 
     def english(messages):
-        n, figure = next((p.number, m.group()) for p in shown_passages(messages)
-                         if (m := re.search(r"\d+(?:\.\d+)?", p.text)))
+        n, figure = next((p.number, re.match(r"\d+(?:\.\d+)?", numbers[0]).group()) for p in shown_passages(messages)
+                         if (numbers := [w for w, _ in find_numbers(find_dates(p.text)[1]) if w[:1].isdigit()]))
         figures.append((n, figure))
         return f"The report gives the figure {figure} [{n}]. It adds that 987 projects opened [{n}]."
 

@@ -70,7 +70,8 @@ def serve(
         api_keys=tuple(api_key or ()),
     )
     llm = llm_config(url=llm_url, model=llm_model)
-    service = load(config.index_dir, concurrency=config.concurrency, llm=llm)
+    # without a model, load is called exactly as before
+    service = load(config.index_dir, concurrency=config.concurrency, **({"llm": llm} if llm is not None else {}))
     base = f"http://{host}:{port}{config.root_path}"
     typer.echo(f"NewsQA: chat at {base}/ · API docs at {base}/docs · OpenAI-compatible API at {base}/v1", err=True)
     if llm is not None:

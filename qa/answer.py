@@ -57,6 +57,22 @@ def answer(
 
     Raises QuestionError for an empty, punctuation-only or over-long question.
     """
+    return answer_with_hits(question, archive=archive, k=k, since=since, until=until, history=history,
+                            settings=settings)[0]
+
+
+def answer_with_hits(
+    question: str,
+    *,
+    archive: Archive | None = None,
+    k: int | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    history: Sequence[Mapping] = (),
+    settings: Settings | None = None,
+) -> tuple[Answer, list[Hit], Question]:
+    """`answer()`, with the hits it read and the question as analysed (follow-up resolved), for
+    a generator that writes its own answer from the same passages (`qa.llm`)."""
     validate(question)
     # undecodable command-line bytes arrive as lone surrogates: not text, and unprintable as JSON
     question = well_formed(question)
@@ -77,7 +93,7 @@ def answer(
     result.confidence = scored[0].probability if scored else 0.0
     done = time.perf_counter()
     result.timings = {"retrieval_ms": round((retrieved - started) * 1000, 1), "compose_ms": round((done - retrieved) * 1000, 1)}
-    return result
+    return result, hits, q
 
 
 def retrieve(q: Question, retriever: Retriever, *, k: int, since: dt.date | None, until: dt.date | None) -> list[Hit]:

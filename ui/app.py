@@ -28,6 +28,7 @@ from fastapi_offline import FastAPIOffline
 from ui.api import build_router, install_error_handlers
 from ui.chat import CSS, build_chat
 from ui.config import ServerConfig
+from ui.openai_api import build_openai_router
 from ui.security import (
     BodySizeLimit,
     NoCrossOrigin,
@@ -43,8 +44,11 @@ STATIC = Path(__file__).resolve().parent / "static"
 #: the only routes that accept a POST: the API's two questions, and what the chat page posts
 #: (joining Gradio's queue, queue-less events such as "new chat", the chat's documented API route)
 POST_ROUTES = frozenset(
-    {"/api/v1/ask", "/api/v1/search", "/gradio_api/queue/join", "/gradio_api/run/predict", "/gradio_api/call/chat"}
+    {"/api/v1/ask", "/api/v1/search", "/gradio_api/queue/join", "/gradio_api/run/predict", "/gradio_api/call/chat",
+     "/v1/chat/completions"}
 )
+#: the routes other programs call: body limits and the CORS allow-list apply to both
+API_PREFIXES = ("/api/", "/v1/")
 
 DESCRIPTION = (
     "Answers questions about a newspaper archive by quoting its articles verbatim; every quote "
@@ -58,21 +62,22 @@ def create_app(*, service: NewsService, config: ServerConfig) -> FastAPI:
     app = FastAPIOffline(title="NewsQA", version=_version(), description=DESCRIPTION, redoc_url=None)
     install_error_handlers(app, config)
     app.include_router(build_router(service, config))
+    app.include_router(build_openai_router(service, config))
     add_widget_routes(app, config)
     # added innermost first: the size limit runs inside CORS so a 413 still carries CORS headers
     app.add_middleware(ReadOnlyExcept, post_paths=POST_ROUTES)
-    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes)
+    app.add_middleware(BodySizeLimit, max_bytes=config.max_body_bytes, prefix=API_PREFIXES)
     if config.cors_origins:
         app.add_middleware(
             OnlyUnder,
-            prefix="/api/",
+            prefix=API_PREFIXES,
             middleware=CORSMiddleware,
             allow_origins=list(config.cors_origins),
             allow_methods=["GET", "POST"],
-            allow_headers=["Content-Type"],
+            allow_headers=["Content-Type", "Authorization"],
             max_age=600,
         )
-    app.add_middleware(NoCrossOrigin, open_prefix="/api/" if config.cors_origins else None)
+    app.add_middleware(NoCrossOrigin, open_prefix=API_PREFIXES if config.cors_origins else None)
     app.add_middleware(SecurityHeaders, ancestors=frame_ancestors(config.frame_ancestors))
     demo = build_chat(service, config)
     # mounted last: the mount at "/" catches every path the routes above did not claim

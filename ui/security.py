@@ -35,7 +35,7 @@ class BodySizeLimit:
     so a client that sends no Content-Length, or lies in it, is held to the same limit.
     """
 
-    def __init__(self, app: ASGIApp, *, max_bytes: int, prefix: str = "/api/"):
+    def __init__(self, app: ASGIApp, *, max_bytes: int, prefix: str | tuple[str, ...] = "/api/"):
         self.app, self.max_bytes, self.prefix = app, max_bytes, prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -115,7 +115,7 @@ class OnlyUnder:
     """Apply an ASGI middleware to requests under `prefix` only (e.g. CORS for the API alone,
     leaving Gradio's own routes to Gradio)."""
 
-    def __init__(self, app: ASGIApp, *, prefix: str, middleware: type, **options):
+    def __init__(self, app: ASGIApp, *, prefix: str | tuple[str, ...], middleware: type, **options):
         self.app, self.prefix = app, prefix
         self.wrapped = middleware(app, **options)
 
@@ -169,7 +169,7 @@ class NoCrossOrigin:
     are removed, so a preflight or a response never lets another site read the chat's routes.
     """
 
-    def __init__(self, app: ASGIApp, *, open_prefix: str | None):
+    def __init__(self, app: ASGIApp, *, open_prefix: str | tuple[str, ...] | None):
         self.app, self.open_prefix = app, open_prefix
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

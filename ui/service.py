@@ -142,13 +142,20 @@ def clean_history(items: Sequence[dict], *, limit: int) -> tuple[dict, ...]:
     return tuple(kept)
 
 
-def open_service(index_dir: Path | None, *, concurrency: int) -> NewsService:
-    """Load the index once (raises IndexMissingError telling the user to run `newsqa index`)."""
+def open_service(index_dir: Path | None, *, concurrency: int, llm=None) -> NewsService:
+    """Load the index once (raises IndexMissingError telling the user to run `newsqa index`).
+    With `llm` (a `qa.llm.LLMConfig`) answers are written by that model and checked."""
     from index.paths import default_index_dir
     from index.retrieval import open_archive
 
     index_dir = Path(index_dir) if index_dir else default_index_dir()
-    service = NewsService(archive=open_archive(index_dir), concurrency=concurrency, index_dir=index_dir)
+    answer_fn = None
+    if llm is not None:
+        from qa.llm import answerer
+
+        answer_fn = answerer(llm)
+    service = NewsService(archive=open_archive(index_dir), answer_fn=answer_fn, concurrency=concurrency,
+                          index_dir=index_dir)
     # the store loads vectors, FAISS and BM25 on first use: pay for it now, not in the first answer
     try:
         service.archive.retriever.search("warm up", k=1)

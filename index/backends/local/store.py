@@ -499,6 +499,15 @@ def current_generation(index_dir: Path) -> Path:
     return path
 
 
+def segment_folders(generation: Path) -> list[Path]:
+    """The folders of the segments a generation lists, in order (from its manifest, unchecked;
+    for tools and tests). A generation of format 2 or 3 is its own one segment."""
+    manifest = json.loads((Path(generation) / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format_version", 0) < 4:
+        return [Path(generation)]
+    return [Path(generation).parent / SEGMENTS / entry["name"] for entry in manifest["segments"]]
+
+
 def _read_manifest(path: Path) -> dict:
     try:
         manifest = json.loads((path / MANIFEST).read_text(encoding="utf-8"))

@@ -155,6 +155,8 @@ class Segment:
     record: dict
     removed: frozenset[str] = frozenset()
     legacy: bool = False
+    #: files already found intact (by `verify`, or by a build's `check_carried_over`)
+    checked: set[str] = field(default_factory=set)
 
     @property
     def name(self) -> str:
@@ -195,7 +197,9 @@ class Segment:
         return self.chunk_count if self.live is None else int(np.count_nonzero(self.live))
 
     def verify(self, *names: str) -> None:
+        names = tuple(n for n in names if n not in self.checked)
         _verify(self.path, self.record, *names)
+        self.checked.update(names)
 
     def read_articles(self) -> list[Article]:
         return self._read_records(ARTICLES, article_from_record, "articles")
@@ -765,6 +769,7 @@ def check_carried_over(index_dir: Path, segments: Sequence[Segment]) -> None:
                 if status.st_size != segment.record["sizes"].get(name):
                     raise _corrupt(segment.path, f"{name} does not match its checksum")
                 segment.verify(name)
+            segment.checked.add(name)
             fresh[key] = stamp
     if fresh != {k: v for k, v in stamps.items() if k in fresh}:
         _remember_verified(index_dir, fresh)

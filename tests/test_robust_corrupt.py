@@ -18,10 +18,20 @@ from index.embedding import HashingEncoder
 from index.errors import IndexIncompatibleError
 from index.pipeline import build_index
 from index.retrieval import MODES, open_retriever
-from index.store import ARTICLES, CHUNKS, DENSE, MANIFEST, TOKENS, VECTORS, IndexStore, current_generation
+from index.store import (ARTICLES, CHUNKS, DENSE, KEYS, MANIFEST, SEGMENT_MANIFEST, TOKENS, VECTORS, IndexStore,
+                         current_generation, segment_folders)
 
-FILES = [MANIFEST, ARTICLES, CHUNKS, VECTORS, DENSE, "bm25/vocab.index.json", "bm25/data.csc.index.npy",
-         "bm25/indices.csc.index.npy", "bm25/indptr.csc.index.npy", "bm25/params.index.json"]
+#: the files a search reads: the generation's manifest and its (one) segment's files
+FILES = [MANIFEST, SEGMENT_MANIFEST, ARTICLES, CHUNKS, VECTORS, DENSE, "keyword/terms.json", "keyword/indptr.npy",
+         "keyword/rows.npy", "keyword/tfs.npy", "keyword/lengths.npy"]
+
+
+def where(generation: Path, name: str) -> Path:
+    """A file of the index whose live generation is `generation`: its manifest, or a file of its segment."""
+    if name == MANIFEST:
+        return generation / name
+    [segment] = segment_folders(generation)
+    return segment / name
 
 
 def halve(path: Path, other: Path) -> None:
@@ -78,7 +88,7 @@ def load_and_search(index_dir: Path) -> None:
 def test_damaged_file_is_one_sentence_on_load(fake_index_dir, other_index, tmp_path, name, damage):
     index_dir = tmp_path / "index"
     shutil.copytree(fake_index_dir, index_dir)
-    DAMAGE[damage](current_generation(index_dir) / name, other_index / name)
+    DAMAGE[damage](where(current_generation(index_dir), name), where(other_index, name))
 
     with pytest.raises(IndexIncompatibleError) as raised:
         load_and_search(index_dir)
@@ -87,14 +97,17 @@ def test_damaged_file_is_one_sentence_on_load(fake_index_dir, other_index, tmp_p
     assert "newsqa index" in message
 
 
+@pytest.mark.parametrize("name", [TOKENS, KEYS])
 @pytest.mark.parametrize("damage", DAMAGE)
 def test_damaged_tokens_are_found_by_the_next_build_which_starts_afresh(fake_index_dir, other_index, tmp_path,
-                                                                        bundled_corpus, capsys, damage):
+                                                                        bundled_corpus, capsys, damage, name):
+    """Searches never read a segment's tokens or passage keys, builds do (merging, reusing vectors)."""
     index_dir = tmp_path / "index"
     shutil.copytree(fake_index_dir, index_dir)
-    DAMAGE[damage](current_generation(index_dir) / TOKENS, other_index / TOKENS)
+    DAMAGE[damage](where(current_generation(index_dir), name), where(other_index, name))
     with pytest.raises(IndexIncompatibleError):
-        IndexStore.load(index_dir).tokens()
+        store = IndexStore.load(index_dir)
+        store.tokens() if name == TOKENS else store.segments[0].keys
 
     report = build_index([bundled_corpus], index_dir=index_dir, encoder=HashingEncoder(), progress=False)
 
@@ -116,7 +129,7 @@ def test_cli_and_server_report_a_damaged_index_in_one_line(fake_index_dir, tmp_p
 
     index_dir = tmp_path / "index"
     shutil.copytree(fake_index_dir, index_dir)
-    garble_middle(current_generation(index_dir) / VECTORS, None)
+    garble_middle(where(current_generation(index_dir), VECTORS), None)
     monkeypatch.setenv("NEWSQA_HOME", str(tmp_path / "home"))
 
     for command in (["search", "开发区"], ["ask", "开发区有多少个项目?"]):

@@ -27,7 +27,7 @@ from index.embedding import HashingEncoder
 from index.paths import BUNDLED_CORPUS
 from index.reader import iter_corpus_files
 from index.pipeline import build_index
-from index.store import CURRENT, IndexStore, current_generation
+from index.store import CURRENT, IndexStore, current_generation, segment_folders
 
 ROOT = Path(__file__).resolve().parent.parent
 COPIES = 4  # 4 × 5 bundled pages: a build that takes a few seconds
@@ -46,10 +46,10 @@ def write_corpus(folder: Path, tag: str, *, copies: int = COPIES) -> Path:
 
 
 def snapshot(index_dir: Path) -> dict:
-    """CURRENT and the sha256 of every file of the generation it names."""
+    """CURRENT and the sha256 of every file of the generation it names and of its segments."""
     generation = current_generation(index_dir)
-    files = {p.relative_to(generation).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-             for p in sorted(generation.rglob("*")) if p.is_file()}
+    files = {p.relative_to(index_dir).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+             for folder in [generation, *segment_folders(generation)] for p in sorted(folder.rglob("*")) if p.is_file()}
     return {"current": generation.name, "files": files}
 
 
@@ -88,7 +88,7 @@ def wait_until(process: subprocess.Popen, condition, *, timeout: float = 60.0) -
 
 
 def staging_exists(index_dir: Path) -> bool:
-    return any(entry.name.startswith(".tmp-gen-") for entry in os.scandir(index_dir))
+    return any(entry.name.startswith((".tmp-gen-", ".tmp-seg-")) for entry in os.scandir(index_dir))
 
 
 def new_generation_exists(index_dir: Path, old: str) -> bool:
@@ -198,7 +198,7 @@ def test_server_keeps_the_old_index_when_the_new_one_is_damaged(before, tmp_path
     service._follower.check_seconds = 0  # check on every request
     build_index([before["corpus_b"]], index_dir=index_dir, encoder=HashingEncoder(), progress=False)
     new = current_generation(index_dir)
-    (new / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
+    (segment_folders(new)[-1] / "vectors.npy").write_bytes(b"\x93NUMPY garbage")
 
     service.archive  # noqa: B018 — sees the new pointer and tries to load it
     service._follower.wait(30)

@@ -103,8 +103,9 @@ def assert_consistent(index_dir: Path) -> IndexStore:
         assert article.text[chunk.start : chunk.end] == chunk.text
         assert chunk.source == article.source
     assert store.vectors.shape == (len(store.chunks), store.dimension)
-    if store.chunks:
-        assert store.dense.ntotal == len(store.chunks)
+    assert sum(s.live_chunks for s in store.segments) == len(store.chunks)
+    for segment in store.segments:  # each segment's FAISS index holds its rows, removed ones too
+        assert segment.dense.ntotal == segment.chunk_count == len(segment.read_tokens())
     assert len(store.tokens()) == len(store.chunks)
     return store
 

@@ -42,7 +42,7 @@ def test_round_trip_keeps_every_field(tmp_path):
     assert loaded.tokens() == [["第一篇"], ["第二篇"]]
     assert (loaded.model, loaded.dimension, loaded.keyword_only) == ("table-3", 3, False)
     assert loaded.manifest["dense_index"] == "flat"
-    assert loaded.dense.ntotal == 2
+    assert [s.dense.ntotal for s in loaded.segments] == [2]
 
 
 def test_keyword_only_round_trip_has_no_vectors(tmp_path):
@@ -51,13 +51,19 @@ def test_keyword_only_round_trip_has_no_vectors(tmp_path):
     loaded = IndexStore.load(tmp_path)
 
     assert loaded.keyword_only
-    assert loaded.vectors is None and loaded.dense is None
-    assert loaded.bm25 is not None
+    assert loaded.vectors is None and [s.dense for s in loaded.segments] == [None]
+    assert [s.postings.row_count for s in loaded.segments] == [2]
 
 
 def test_missing_index_tells_the_user_what_to_run(tmp_path):
     with pytest.raises(IndexMissingError, match="run `newsqa index`"):
         IndexStore.load(tmp_path / "nowhere")
+
+
+def _segment(manifest_path):
+    """The folder of the one segment of the generation whose manifest is at `manifest_path`."""
+    [folder] = (manifest_path.parent.parent / store.SEGMENTS).iterdir()
+    return folder
 
 
 def _edit_manifest(path, edit) -> None:
@@ -75,8 +81,8 @@ def _edit_manifest(path, edit) -> None:
             json.dumps({**json.loads(m.read_text(encoding="utf-8")), "format_version": 999}), encoding="utf-8"
         ),
         lambda m: m.unlink(),
-        lambda m: (m.parent / store.CHUNKS).write_text("", encoding="utf-8"),
-        lambda m: (m.parent / store.ARTICLES).write_text("[1, 2]\n", encoding="utf-8"),
+        lambda m: (_segment(m) / store.CHUNKS).write_text("", encoding="utf-8"),
+        lambda m: (_segment(m) / store.ARTICLES).write_text("[1, 2]\n", encoding="utf-8"),
         lambda m: (m.parent / store.VOCABULARY).write_text("别的词 ns\n", encoding="utf-8"),
         # well-formed JSON with one value changed: only the manifest's digest of itself can tell
         lambda m: _edit_manifest(m, lambda manifest: manifest["counts"].update(extra=1)),
@@ -105,7 +111,7 @@ def test_pointer_to_a_missing_generation_is_incompatible(tmp_path):
 
 def test_vectors_of_the_wrong_shape_are_incompatible(tmp_path):
     generation = _write(tmp_path)
-    np.save(generation / store.VECTORS, np.zeros((5, 3), dtype=np.float32))
+    np.save(_segment(generation / store.MANIFEST) / store.VECTORS, np.zeros((5, 3), dtype=np.float32))
 
     with pytest.raises(IndexIncompatibleError):
         IndexStore.load(tmp_path).vectors

@@ -6,7 +6,9 @@ from __future__ import annotations
 import ast
 import io
 import json
+import hashlib
 import re
+import shutil
 import tokenize as python_tokens
 from pathlib import Path
 
@@ -20,7 +22,8 @@ from index.paths import BUNDLED_CORPUS
 from index.pipeline import build_index
 from index.reader import USER_DICTIONARY_NAME, iter_corpus_files
 from index.retrieval import HybridRetriever, open_retriever
-from index.store import MANIFEST, VOCABULARY, IndexStore, _manifest_digest
+from index.store import (ARTICLES, CHUNKS, DENSE, FORMAT_VERSION, MANIFEST, TOKENS, VECTORS, VOCABULARY, IndexStore,
+                         _manifest_digest, segment_folders)
 from index.tokenize import Tokenizer, Vocabulary, tokenize
 
 PAGE = """郑东新区召开项目推进会
@@ -103,9 +106,9 @@ def test_questions_are_cut_by_their_own_index_and_no_other(tmp_path, monkeypatch
     monkeypatch.setattr(index.tokenize, "tokenize", lambda text: pytest.fail("the general tokenizer was used"))
     for store in (a, b):
         hits = HybridRetriever(store, encoder=None).search(QUESTION, k=3, mode="bm25")
-        expected = bm25_scores(store.bm25, store.tokenizer.tokenize(QUESTION), num_docs=len(store.chunks))
+        expected = _scores(store, store.tokenizer.tokenize(QUESTION))
         assert hits and [h.bm25_score for h in hits] == sorted(expected[expected > 0].tolist(), reverse=True)[:3]
-    general = bm25_scores(a.bm25, Tokenizer().tokenize(QUESTION), num_docs=len(a.chunks))
+    general = _scores(a, Tokenizer().tokenize(QUESTION))
     first = HybridRetriever(a, encoder=None).search(QUESTION, k=1, mode="bm25")[0]
     assert first.bm25_score != pytest.approx(float(general.max()))  # the words made a difference
 
@@ -159,12 +162,22 @@ def test_the_dictionaries_of_several_folders_make_one_vocabulary(tmp_path):
     assert len(store.manifest["vocabulary"]["sources"]) == 2
 
 
+def _scores(store, tokens):
+    return bm25_scores(store.keyword_parts(), tokens, num_docs=len(store.chunks), total_length=store.keyword_length)
+
+
 def _as_previous_format(index_dir: Path) -> None:
-    """Turn the live generation into one written before vocabularies were recorded (format 2)."""
+    """Turn the live generation into one written before vocabularies were recorded (format 2):
+    every file in the generation folder, checksummed by its manifest."""
     generation = IndexStore.load(index_dir).path
+    [segment] = segment_folders(generation)
     manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     manifest.update(format_version=2, tokenizer_version="an-earlier-tokenizer")
-    del manifest["vocabulary"], manifest["checksums"][VOCABULARY]
+    del manifest["vocabulary"], manifest["segments"]
+    manifest["checksums"] = {}
+    for name in (ARTICLES, CHUNKS, TOKENS, VECTORS, DENSE):
+        shutil.copy(segment / name, generation / name)
+        manifest["checksums"][name] = hashlib.sha256((generation / name).read_bytes()).hexdigest()
     (generation / VOCABULARY).unlink()
     manifest["manifest_sha256"] = _manifest_digest(manifest)
     (generation / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -187,7 +200,7 @@ def test_an_index_of_the_previous_format_loads_and_a_build_re_tokenizes_it(tmp_p
 
     new = IndexStore.load(tmp_path / "index")
     assert report.updated == ["a.txt"] and encoder.encoded == []
-    assert new.manifest["format_version"] == 3 and new.vocabulary == Vocabulary.parse(WORDS)
+    assert new.manifest["format_version"] == FORMAT_VERSION and new.vocabulary == Vocabulary.parse(WORDS)
 
 
 def test_the_bundled_corpus_ships_its_dictionary_beside_its_pages():

@@ -128,20 +128,18 @@ class HybridRetriever:
     def _bm25_scores(self, query: str) -> np.ndarray:
         from index.backends.local.keyword import bm25_scores
 
-        return bm25_scores(self.store.bm25, self.tokenizer.tokenize(query), num_docs=len(self.store.chunks))
+        return bm25_scores(self.store.keyword_parts(), self.tokenizer.tokenize(query), num_docs=len(self.store.chunks),
+                           total_length=self.store.keyword_length)
 
     def _dense_ranking(self, query_vector: np.ndarray, *, depth: int, allowed: np.ndarray | None) -> list[int]:
         """Row ids by cosine, best first; a filter is applied inside the FAISS search."""
-        from index.backends.local.dense import search_dense
-
-        _, ids = search_dense(self.store.dense, query_vector, k=min(depth, len(self.store.chunks)), allowed=allowed)
-        return [int(i) for i in ids if i >= 0 and (allowed is None or allowed[i])]
+        return [row for _, row in dense_search(self.store, query_vector, k=depth, allowed=allowed)]
 
     def _hits(self, rankings, *, k: int, mode: str, query_vector, bm25) -> list[Hit]:
         if mode == "hybrid":
             scores = reciprocal_rank_fusion(rankings, rrf_k=self.rrf_k, weights=self.weights)
         elif mode == "dense":
-            scores = {row: float(self.store.vectors[row] @ query_vector) for row in rankings["dense"]}
+            scores = {row: float(self.store.vector(row) @ query_vector) for row in rankings["dense"]}
         else:
             scores = {row: float(bm25[row]) for row in rankings["bm25"]}
         positions = {name: {row: rank for rank, row in enumerate(r, start=1)} for name, r in rankings.items()}
@@ -150,7 +148,7 @@ class HybridRetriever:
             Hit(
                 chunk=self.store.chunks[row],
                 score=scores[row],
-                dense_score=float(self.store.vectors[row] @ query_vector) if query_vector is not None else None,
+                dense_score=float(self.store.vector(row) @ query_vector) if query_vector is not None else None,
                 bm25_score=float(bm25[row]) if bm25 is not None else None,
                 scores={f"{name}_rank": ranks.get(row) for name, ranks in positions.items()},
             )
@@ -255,6 +253,29 @@ def _check_encoder(store: IndexStore, encoder: Encoder | None) -> None:
             f"The index was built with the embedding model {store.model} but queries would be "
             f"encoded with {encoder.name}; rebuild it with `newsqa index --model {encoder.name}`."
         )
+
+
+def dense_search(store: IndexStore, query_vector: np.ndarray, *, k: int,
+                 allowed: np.ndarray | None = None) -> list[tuple[float, int]]:
+    """(cosine, live row) of the `k` nearest live chunks, best first, over every segment; a
+    filter (`allowed`, per live row) and the segments' removed rows are excluded inside FAISS."""
+    from index.backends.local.dense import search_dense
+
+    found: list[tuple[float, int]] = []
+    for segment, places in zip(store.segments, store.places):
+        if segment.dense is None or not segment.live_chunks:
+            continue
+        local = segment.live
+        if allowed is not None:
+            local = places >= 0
+            local[local] = allowed[places[local]]
+            if not local.any():
+                continue
+        scores, ids = search_dense(segment.dense, query_vector, k=min(k, segment.chunk_count), allowed=local)
+        found += [(float(s), int(places[i])) for s, i in zip(scores, ids)
+                  if i >= 0 and (local is None or local[i])]
+    found.sort(key=lambda pair: (-pair[0], pair[1]))
+    return found[:k]
 
 
 def _top(scores: np.ndarray, *, depth: int, allowed: np.ndarray | None) -> list[int]:

@@ -1,27 +1,47 @@
-"""The index on disk: immutable generation folders and a `CURRENT` pointer.
+"""The index on disk: immutable segments, immutable generations that list them, a `CURRENT` pointer.
 
     index_dir/
       CURRENT                  name of the live generation, replaced atomically
       LOCK                     held by a build, so two builds never interleave
+      verified.json            what builds last found intact (size, mtime, sha256 per segment file)
       gen-20240521T101500-3fa2c1/
-        manifest.json          format, model, versions, per-file hashes, counts, checksums, digest
-        articles.jsonl         one Article per line, full text
-        chunks.jsonl           one Chunk per line, same order as the vectors
-        tokens.jsonl           the BM25 tokens of each chunk (reused by incremental builds)
-        userdict.txt           the archive's own words the tokens were cut with (format 3)
-        vectors.npy            float32 (chunks × dimension), absent for a keyword-only index
-        dense.faiss            FAISS index over vectors.npy
-        bm25/                  bm25s index over tokens.jsonl
+        manifest.json          format, model, versions, per-file records (each naming its segment),
+                               the segments with their removed files, counts, checksums, digest
+        userdict.txt           the archive's own words the tokens were cut with
+      segments/
+        seg-20240521T101500-9b04d7/
+          segment.json         counts, each file's rows, the checksum and size of every other file
+          articles.jsonl       one Article per line, full text
+          chunks.jsonl         one Chunk per line, same order as the vectors
+          tokens.jsonl         the BM25 tokens of each chunk (for merges and re-cuts)
+          keys.npy             sha256 of each chunk's passage text (vectors are reused by it)
+          vectors.npy          float32 (chunks × dimension), absent for a keyword-only index
+          dense.faiss          FAISS index over vectors.npy
+          keyword/             BM25 postings over tokens.jsonl (`keyword.Postings`)
 
-A build writes a new generation into a hidden temporary folder, fsyncs it, renames it into place
-and only then replaces `CURRENT`. A crash at any moment therefore leaves the previous generation
-live and whole, and a reader that follows `CURRENT` always finds a complete folder.
+A build writes only what it adds: one new segment with the files it adds or changes, and a new
+generation that lists it after the previous generation's segments. A changed or removed file's
+rows stay in their old segment, marked removed in the generation (a tombstone), until a merge
+rewrites that segment: when more than `MAX_REMOVED_SHARE` of its rows are removed, or when
+`MERGE_FACTOR` segments of one size tier (powers of `MERGE_FACTOR` chunks) have gathered, the
+build rewrites them into its own new segment. Each chunk is so rewritten about once per tier,
+and adding pages costs in proportion to the pages, not to the index. BM25 statistics are summed
+over segments at search time (`keyword`), so scores equal those of a single index.
 
-The manifest records the sha256 of every other file of its generation, and of its own content
-(`manifest_sha256`, over the canonical JSON of every other field), and each file is checked
-before it is parsed: a file damaged on disk or copied in from elsewhere is reported as a damaged
-index in one sentence, instead of reaching numpy, FAISS or bm25s as garbage (which may raise
-anything, or worse, load without complaint and return wrong passages).
+Segments are written into a hidden temporary folder, fsynced and renamed into `segments/`;
+then the generation is, and only then is `CURRENT` replaced. A crash at any moment therefore
+leaves the previous generation live and whole (its segments are never modified, and are
+removed only when neither the live generation nor its predecessor lists them).
+
+Every file is checked against its sha256 before it is parsed: the generation's manifest records
+its own digest and each segment's `segment.json` sha256, which records every other file's. A file
+damaged on disk or copied in from elsewhere is reported as a damaged index in one sentence,
+instead of reaching numpy or FAISS as garbage. A server checks all it loads; a build checks what
+it reads, and of the segments it only carries over, the files whose size or modification time
+differ from when a build last hashed them (`verified.json`), so it does not hash the whole index.
+
+Generations of formats 2 and 3 (one folder holding every file) are read as one segment; the
+next build writes them anew as format 4, reusing their vectors.
 """
 
 from __future__ import annotations
@@ -37,7 +57,7 @@ import re
 import secrets
 import shutil
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
@@ -47,10 +67,12 @@ from index.errors import IndexIncompatibleError, IndexMissingError, IndexWriteEr
 from index.records import Article, ArticleDate, Chunk
 from index.tokenize import EMPTY, Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
-FORMAT_VERSION = 3  # 2: the manifest carries a digest of itself; 3: the archive's vocabulary
+#: 2: the manifest carries a digest of itself; 3: the archive's vocabulary; 4: segments
+FORMAT_VERSION = 4
 #: formats this version reads: a format-2 index predates recorded vocabularies, and its questions
-#: are cut by the general dictionary until `newsqa index` cuts its terms again (vectors are kept)
-READABLE_FORMATS = (2, FORMAT_VERSION)
+#: are cut by the general dictionary until `newsqa index` cuts its terms again (vectors are kept);
+#: formats 2 and 3 hold everything in the generation folder (read as one segment)
+READABLE_FORMATS = (2, 3, FORMAT_VERSION)
 INDEX_KIND = "newsqa-index"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -61,9 +83,20 @@ TOKENS = "tokens.jsonl"
 VOCABULARY = "userdict.txt"
 VECTORS = "vectors.npy"
 DENSE = "dense.faiss"
-BM25 = "bm25"
+BM25 = "bm25"  # bm25s's files in a generation of format 2 or 3 (no longer read)
+SEGMENTS = "segments"
+SEGMENT_MANIFEST = "segment.json"
+SEGMENT_KIND = "newsqa-segment"
+KEYS = "keys.npy"
+KEYWORD = "keyword"
+VERIFIED = "verified.json"
+#: a segment is merged away when more than this share of its chunks are removed
+MAX_REMOVED_SHARE = 0.25
+#: segments of one size tier (chunks in [F^t, F^(t+1))) are merged once F of them have gathered
+MERGE_FACTOR = 10
 
 _GENERATION = re.compile(r"gen-[0-9T]+-[0-9a-f]+")
+_SEGMENT = re.compile(r"seg-[0-9T]+-[0-9a-f]+")
 _TEMPORARY_PREFIX = ".tmp-"
 
 
@@ -109,13 +142,234 @@ def article_from_record(record: dict) -> Article:
     )
 
 
-# --- the generation being read ------------------------------------------------------------------
+# --- segments and generations being read --------------------------------------------------------
+
+
+@dataclass
+class Segment:
+    """One segment folder as a generation lists it: its `record` (segment.json: counts, each
+    file's rows, checksums) and the files the generation has `removed` from it. Its files load on
+    first use. For a generation of format 2 or 3 the segment is the generation folder itself."""
+
+    path: Path
+    record: dict
+    removed: frozenset[str] = frozenset()
+    legacy: bool = False
+    #: files already found intact (by `verify`, or by a build's `check_carried_over`)
+    checked: set[str] = field(default_factory=set)
+
+    @property
+    def name(self) -> str:
+        return self.path.name
+
+    @property
+    def chunk_count(self) -> int:
+        return int(self.record["chunks"])
+
+    @property
+    def sources(self) -> dict[str, list[int]]:
+        """Each file's rows: [first chunk, end chunk, first article, end article]."""
+        return self.record["sources"]
+
+    def live_sources(self) -> list[str]:
+        return [s for s in self.sources if s not in self.removed]
+
+    @cached_property
+    def live(self) -> np.ndarray | None:
+        """Which chunk rows are live; None when every one is."""
+        return self._mask(0)
+
+    @cached_property
+    def live_articles(self) -> np.ndarray | None:
+        return self._mask(2)
+
+    def _mask(self, at: int) -> np.ndarray | None:
+        gone = [self.sources[s] for s in self.removed if s in self.sources]
+        if not any(r[at + 1] > r[at] for r in gone):
+            return None
+        mask = np.ones(self.chunk_count if at == 0 else int(self.record["articles"]), dtype=bool)
+        for rows in gone:
+            mask[rows[at] : rows[at + 1]] = False
+        return mask
+
+    @property
+    def live_chunks(self) -> int:
+        return self.chunk_count if self.live is None else int(np.count_nonzero(self.live))
+
+    def verify(self, *names: str) -> None:
+        names = tuple(n for n in names if n not in self.checked)
+        _verify(self.path, self.record, *names)
+        self.checked.update(names)
+
+    def read_articles(self) -> list[Article]:
+        return self._read_records(ARTICLES, article_from_record, "articles")
+
+    def read_chunks(self) -> list[Chunk]:
+        return self._read_records(CHUNKS, Chunk.from_json, "chunks")
+
+    def read_tokens(self) -> list[list[str]]:
+        return self._read_records(TOKENS, list, "chunks")
+
+    def _read_records(self, name: str, parse, count: str) -> list:
+        self.verify(name)
+        try:
+            records = [parse(r) for r in _read_jsonl(self.path / name)]
+        except (OSError, ValueError, KeyError, TypeError) as error:
+            raise _corrupt(self.path, error) from None
+        if len(records) != int(self.record[count]):
+            raise _corrupt(self.path, f"{name} does not hold the {count} the manifest counts")
+        return records
+
+    @cached_property
+    def vectors(self) -> np.ndarray | None:
+        if self.record.get("model") is None:
+            return None
+        self.verify(VECTORS)
+        try:
+            vectors = np.load(self.path / VECTORS, mmap_mode="r", allow_pickle=False)
+        except (OSError, ValueError, EOFError) as error:
+            raise _corrupt(self.path, error) from None
+        if vectors.shape != (self.chunk_count, self.record["dimension"]) or vectors.dtype != np.float32:
+            raise _corrupt(self.path, "the vectors do not match the chunks")
+        return vectors
+
+    @cached_property
+    def dense(self):
+        """The FAISS index, or None for a keyword-only or empty segment."""
+        if self.record.get("model") is None or not self.chunk_count:
+            return None
+        from index.backends.local.dense import read_dense_index
+
+        self.verify(DENSE)
+        try:
+            index = read_dense_index(self.path / DENSE)
+        except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
+            raise _corrupt(self.path, error) from None
+        if index.ntotal != self.chunk_count:
+            raise _corrupt(self.path, "the FAISS index does not match the chunks")
+        return index
+
+    @cached_property
+    def postings(self):
+        """The segment's BM25 postings (`keyword.Postings`)."""
+        from index.backends.local.keyword import build_postings, read_postings
+
+        if self.legacy:  # formats 2 and 3 kept bm25s's own files: the postings come from the tokens
+            return build_postings(self.read_tokens())
+        self.verify(*(name for name in self.record["checksums"] if name.startswith(f"{KEYWORD}/")))
+        try:
+            postings = read_postings(self.path / KEYWORD)
+        except (OSError, ValueError, KeyError, EOFError) as error:
+            raise _corrupt(self.path, error) from None
+        if postings.row_count != self.chunk_count:
+            raise _corrupt(self.path, "the keyword index does not match the chunks")
+        return postings
+
+    @cached_property
+    def keys(self) -> np.ndarray:
+        """The sha256 of each chunk's passage text, as a (chunks × 32) byte array."""
+        if self.legacy:
+            return _text_keys(self.read_chunks())
+        self.verify(KEYS)
+        try:
+            keys = np.load(self.path / KEYS, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as error:
+            raise _corrupt(self.path, error) from None
+        if keys.shape != (self.chunk_count, 32) or keys.dtype != np.uint8:
+            raise _corrupt(self.path, "the passage keys do not match the chunks")
+        return keys
+
+
+def _text_keys(chunks: Sequence[Chunk]) -> np.ndarray:
+    from index.backends import passage_text
+
+    raw = b"".join(hashlib.sha256(passage_text(c).encode("utf-8")).digest() for c in chunks)
+    return np.frombuffer(raw, dtype=np.uint8).reshape(len(chunks), 32).copy()
+
+
+@dataclass
+class Generation:
+    """A generation's manifest, vocabulary and segments, without their content (what a build
+    plans against: reading it costs nothing in proportion to the index)."""
+
+    path: Path
+    manifest: dict
+    vocabulary: Vocabulary | None
+    segments: list[Segment]
+
+    @property
+    def legacy(self) -> bool:
+        return self.manifest["format_version"] < 4
+
+    @classmethod
+    def read(cls, index_dir: Path) -> "Generation":
+        path = current_generation(index_dir)
+        manifest = _read_manifest(path)
+        vocabulary = _read_vocabulary(path, manifest)
+        if manifest["format_version"] < 4:
+            return cls(path, manifest, vocabulary, [_legacy_segment(path, manifest)])
+        segments = []
+        entries = manifest.get("segments")
+        if not isinstance(entries, list):
+            raise _corrupt(path, "the manifest does not list its segments")
+        for entry in entries:
+            name = entry.get("name") if isinstance(entry, dict) else None
+            if not isinstance(name, str) or not _SEGMENT.fullmatch(name):
+                raise _corrupt(path, "the manifest names a segment that is not one")
+            folder = Path(index_dir) / SEGMENTS / name
+            record = _read_segment_record(folder, entry.get("sha256"))
+            segments.append(Segment(folder, record, frozenset(entry.get("removed", ()))))
+        return cls(path, manifest, vocabulary, segments)
+
+
+def _read_segment_record(folder: Path, sha256: str | None) -> dict:
+    try:
+        raw = (folder / SEGMENT_MANIFEST).read_bytes()
+    except OSError as error:
+        raise _corrupt(folder, f"{SEGMENT_MANIFEST} cannot be read: {error.strerror or error}") from None
+    if hashlib.sha256(raw).hexdigest() != sha256:
+        raise _corrupt(folder, f"{SEGMENT_MANIFEST} is not the one the generation lists")
+    try:
+        record = json.loads(raw)
+    except ValueError as error:
+        raise _corrupt(folder, error) from None
+    required = ("kind", "chunks", "articles", "sources", "checksums", "sizes", "model", "dimension")
+    if not isinstance(record, dict) or record.get("kind") != SEGMENT_KIND or any(k not in record for k in required):
+        raise _corrupt(folder, f"{SEGMENT_MANIFEST} lacks required fields")
+    return record
+
+
+def _legacy_segment(path: Path, manifest: dict) -> Segment:
+    """A generation of format 2 or 3 as one segment; its rows per file come from its chunks."""
+    segment = Segment(path, {"chunks": manifest["counts"]["chunks"], "articles": manifest["counts"]["articles"],
+                             "model": manifest["model"], "dimension": manifest["dimension"],
+                             "checksums": manifest.get("checksums"), "sources": {}}, legacy=True)
+    segment.record["sources"] = _source_rows(segment.read_articles(), segment.read_chunks())
+    return segment
+
+
+def _source_rows(articles: Sequence[Article], chunks: Sequence[Chunk]) -> dict[str, list[int]]:
+    """Each source's [first chunk, end chunk, first article, end article]; ValueError unless each
+    source's rows are together."""
+    rows: dict[str, list[int]] = {}
+    for at, records in ((0, chunks), (2, articles)):
+        finished: set[str] = set()
+        previous = None
+        for row, record in enumerate(records):
+            span = rows.setdefault(record.source, [0, 0, 0, 0])
+            if record.source != previous:
+                if record.source in finished:
+                    raise ValueError(f"the rows of {record.source} are not together")
+                finished.add(previous)
+                previous, span[at] = record.source, row
+            span[at + 1] = row + 1
+    return rows
 
 
 @dataclass
 class IndexStore:
-    """One loaded generation. Vectors, FAISS and BM25 load on first use, so listing articles
-    never pays for them."""
+    """One loaded generation: its live articles and chunks (in segment order); vectors, FAISS and
+    postings load per segment on first use, so listing articles never pays for them."""
 
     path: Path
     manifest: dict
@@ -123,22 +377,23 @@ class IndexStore:
     chunks: list[Chunk]
     #: the words its tokens were cut with; None for an index of format 2, which did not record them
     vocabulary: Vocabulary | None = EMPTY
+    segments: list[Segment] = field(default_factory=list)
 
     @classmethod
     def load(cls, index_dir: Path) -> "IndexStore":
-        path = current_generation(index_dir)
-        manifest = _read_manifest(path)
-        _verify(path, manifest, ARTICLES, CHUNKS)
-        try:
-            articles = [article_from_record(r) for r in _read_jsonl(path / ARTICLES)]
-            chunks = [Chunk.from_json(r) for r in _read_jsonl(path / CHUNKS)]
-        except (OSError, ValueError, KeyError, TypeError) as error:
-            raise _corrupt(path, error) from None
-        counts = manifest["counts"]
+        generation = Generation.read(index_dir)
+        articles: list[Article] = []
+        chunks: list[Chunk] = []
+        for segment in generation.segments:
+            live = segment.live_articles
+            articles += [a for row, a in enumerate(segment.read_articles()) if live is None or live[row]]
+            live = segment.live
+            chunks += [c for row, c in enumerate(segment.read_chunks()) if live is None or live[row]]
+        counts = generation.manifest["counts"]
         if len(articles) != counts["articles"] or len(chunks) != counts["chunks"]:
-            raise _corrupt(path, "the record counts disagree with the manifest")
-        return cls(path=path, manifest=manifest, articles={a.id: a for a in articles}, chunks=chunks,
-                   vocabulary=_read_vocabulary(path, manifest))
+            raise _corrupt(generation.path, "the record counts disagree with the manifest")
+        return cls(path=generation.path, manifest=generation.manifest, articles={a.id: a for a in articles},
+                   chunks=chunks, vocabulary=generation.vocabulary, segments=generation.segments)
 
     @property
     def tokenizer(self) -> Tokenizer:
@@ -169,57 +424,62 @@ class IndexStore:
         return self.model is None
 
     @cached_property
+    def places(self) -> list[np.ndarray]:
+        """Per segment, each of its rows' place among the live chunks (−1: removed)."""
+        places, offset = [], 0
+        for segment in self.segments:
+            live = segment.live
+            place = np.full(segment.chunk_count, -1, dtype=np.int64)
+            rows = np.arange(segment.chunk_count) if live is None else np.flatnonzero(live)
+            place[rows] = offset + np.arange(len(rows))
+            places.append(place)
+            offset += len(rows)
+        return places
+
+    @cached_property
+    def _origin(self) -> tuple[np.ndarray, np.ndarray]:
+        """For each live chunk: its segment's position in `segments`, and its row there."""
+        which = [np.full(s.live_chunks, n, dtype=np.int32) for n, s in enumerate(self.segments)]
+        rows = [np.flatnonzero(p >= 0) for p in self.places]
+        return (np.concatenate(which) if which else np.zeros(0, np.int32),
+                np.concatenate(rows) if rows else np.zeros(0, np.int64))
+
+    def vector(self, row: int) -> np.ndarray:
+        """The vector of live chunk `row`."""
+        which, rows = self._origin
+        return self.segments[which[row]].vectors[rows[row]]
+
+    @cached_property
     def vectors(self) -> np.ndarray | None:
+        """Every live chunk's vector, in chunk order (mapped from disk when the index is one
+        segment with nothing removed; searches read `vector` instead)."""
         if self.keyword_only:
             return None
-        _verify(self.path, self.manifest, VECTORS)
-        try:
-            vectors = np.load(self.path / VECTORS, mmap_mode="r", allow_pickle=False)
-        except (OSError, ValueError, EOFError) as error:
-            raise _corrupt(self.path, error) from None
-        if vectors.shape != (len(self.chunks), self.dimension) or vectors.dtype != np.float32:
-            raise _corrupt(self.path, "the vectors do not match the chunks")
-        return vectors
+        for segment in self.segments:
+            segment.vectors  # noqa: B018 — each loads and checks its file
+        if len(self.segments) == 1 and self.segments[0].live is None:
+            return self.segments[0].vectors
+        parts = [np.asarray(s.vectors if s.live is None else s.vectors[s.live]) for s in self.segments]
+        return np.concatenate(parts) if parts else np.zeros((0, self.dimension), dtype=np.float32)
+
+    def keyword_parts(self):
+        """The segments' postings as `keyword.bm25_scores` reads them."""
+        from index.backends.local.keyword import KeywordPart
+
+        return [KeywordPart(s.postings, s.live, p) for s, p in zip(self.segments, self.places) if s.live_chunks]
 
     @cached_property
-    def dense(self):
-        """The FAISS index, or None for a keyword-only or empty index."""
-        if self.keyword_only or not self.chunks:
-            return None
-        from index.backends.local.dense import read_dense_index
+    def keyword_length(self) -> int:
+        from index.backends.local.keyword import collection_length
 
-        _verify(self.path, self.manifest, DENSE)
-        try:
-            index = read_dense_index(self.path / DENSE)
-        except RuntimeError as error:  # FAISS reports unreadable files as RuntimeError
-            raise _corrupt(self.path, error) from None
-        if index.ntotal != len(self.chunks):
-            raise _corrupt(self.path, "the FAISS index does not match the chunks")
-        return index
-
-    @cached_property
-    def bm25(self):
-        """The bm25s index, or None when no chunk has a token."""
-        if not (self.path / BM25).is_dir():
-            return None
-        from index.backends.local.keyword import read_bm25
-
-        recorded = self.manifest.get("checksums") or {}
-        _verify(self.path, self.manifest, *(name for name in recorded if name.startswith(f"{BM25}/")))
-        try:
-            return read_bm25(self.path / BM25)
-        except (OSError, ValueError, KeyError, EOFError) as error:
-            raise _corrupt(self.path, error) from None
+        return collection_length(self.keyword_parts())
 
     def tokens(self) -> list[list[str]]:
-        """The BM25 tokens of each chunk, in chunk order (only builds need them)."""
-        _verify(self.path, self.manifest, TOKENS)
-        try:
-            tokens = list(_read_jsonl(self.path / TOKENS))
-        except (OSError, ValueError) as error:
-            raise _corrupt(self.path, error) from None
-        if len(tokens) != len(self.chunks):
-            raise _corrupt(self.path, "the token lists do not match the chunks")
+        """The BM25 tokens of each live chunk, in chunk order (only builds need them)."""
+        tokens = []
+        for segment in self.segments:
+            live = segment.live
+            tokens += [t for row, t in enumerate(segment.read_tokens()) if live is None or live[row]]
         return tokens
 
 
@@ -241,6 +501,15 @@ def current_generation(index_dir: Path) -> Path:
             "run `newsqa index` to rebuild it."
         )
     return path
+
+
+def segment_folders(generation: Path) -> list[Path]:
+    """The folders of the segments a generation lists, in order (from its manifest, unchecked;
+    for tools and tests). A generation of format 2 or 3 is its own one segment."""
+    manifest = json.loads((Path(generation) / MANIFEST).read_text(encoding="utf-8"))
+    if manifest.get("format_version", 0) < 4:
+        return [Path(generation)]
+    return [Path(generation).parent / SEGMENTS / entry["name"] for entry in manifest["segments"]]
 
 
 def _read_manifest(path: Path) -> dict:
@@ -365,21 +634,41 @@ def write_generation(
     vectors: np.ndarray | None,
     vocabulary: Vocabulary = EMPTY,
     approximate_threshold: int | None = None,
+    kept: Sequence[dict] = (),
 ) -> Path:
-    """Write a complete generation, make it current, and drop all but it and its predecessor.
+    """Write a generation, make it current, and drop all but it and its predecessor (and the
+    segments neither lists).
 
-    `tokens` were cut with `vocabulary`, which the generation records (the manifest's
-    `vocabulary` entry gains its sha256 and word count), so questions are cut with it too.
+    Its segments are `kept` (entries of the live generation's `segments`, each naming the files
+    since removed from it) followed, when there are any articles or chunks, by a new segment of
+    `articles`, `chunks`, `tokens` and `vectors`. Entries of `manifest["files"]` that name no
+    segment are the new segment's. `tokens` were cut with `vocabulary`, which the generation
+    records (the manifest's `vocabulary` entry gains its sha256 and word count), so questions
+    are cut with it too.
 
     Call it while holding `build_lock(index_dir)`.
     """
     index_dir = Path(index_dir)
-    name = f"gen-{dt.datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    stamp = f"{dt.datetime.now():%Y%m%dT%H%M%S}-{secrets.token_hex(3)}"
+    name, segment_name = f"gen-{stamp}", f"seg-{stamp}"
     staging = index_dir / f"{_TEMPORARY_PREFIX}{name}"
+    segment_staging = index_dir / f"{_TEMPORARY_PREFIX}{segment_name}"
+    segments = [dict(entry) for entry in kept]
     try:
+        if articles or chunks:
+            segment_staging.mkdir(parents=True)
+            record = _write_segment(segment_staging, articles=articles, chunks=chunks, tokens=tokens, vectors=vectors,
+                                    model=manifest.get("model"), approximate_threshold=approximate_threshold)
+            _fsync_tree(segment_staging)
+            (index_dir / SEGMENTS).mkdir(exist_ok=True)
+            os.rename(segment_staging, index_dir / SEGMENTS / segment_name)
+            _fsync_directory(index_dir / SEGMENTS)
+            segments.append({"name": segment_name, "sha256": record.pop("sha256"), "chunks": record["chunks"],
+                             "articles": record["articles"], "dense_index": record["dense_index"], "removed": []})
+        else:
+            segment_name = None
         staging.mkdir(parents=True)
-        _write_staging(staging, manifest=manifest, articles=articles, chunks=chunks, tokens=tokens, vectors=vectors,
-                       vocabulary=vocabulary, approximate_threshold=approximate_threshold)
+        _write_staging(staging, manifest=manifest, segments=segments, new_segment=segment_name, vocabulary=vocabulary)
         _fsync_tree(staging)
         final = index_dir / name
         os.rename(staging, final)
@@ -388,8 +677,11 @@ def write_generation(
         _replace_atomically(index_dir / CURRENT, name + "\n")
     except OSError as error:  # disk full, quota, permissions: the live generation is untouched
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(segment_staging, ignore_errors=True)
         raise IndexWriteError(_write_failure(index_dir, error)) from None
     _collect_garbage(index_dir, keep={name, previous})
+    if segment_name is not None:
+        _remember_verified(index_dir, _stamps(index_dir / SEGMENTS / segment_name, record))
     return final
 
 
@@ -399,30 +691,116 @@ def _write_failure(index_dir: Path, error: OSError) -> str:
             "Free some space and run `newsqa index` again: the passages embedded so far are kept.")
 
 
-def _write_staging(staging: Path, *, manifest, articles, chunks, tokens, vectors, vocabulary, approximate_threshold) -> None:
+def _write_segment(folder: Path, *, articles, chunks, tokens, vectors, model, approximate_threshold) -> dict:
+    """One segment's files and its segment.json; returns that record (with its own sha256)."""
     from index.backends.local.dense import APPROXIMATE_THRESHOLD, build_dense_index, index_kind, write_dense_index
-    from index.backends.local.keyword import build_bm25, write_bm25
+    from index.backends.local.keyword import build_postings, write_postings
 
-    manifest = {"kind": INDEX_KIND, "format_version": FORMAT_VERSION, **manifest, "dense_index": None}
-    manifest["vocabulary"] = {**manifest.get("vocabulary", {}), "sha256": vocabulary.sha256, "words": len(vocabulary)}
-    _write_jsonl(staging / ARTICLES, (article_to_record(a) for a in articles))
-    _write_jsonl(staging / CHUNKS, (c.to_json() for c in chunks))
-    _write_jsonl(staging / TOKENS, (list(t) for t in tokens))
-    (staging / VOCABULARY).write_text(vocabulary.text(), encoding="utf-8")
-    if vectors is not None:
-        np.save(staging / VECTORS, np.ascontiguousarray(vectors, dtype=np.float32), allow_pickle=False)
+    articles, chunks, tokens = list(articles), list(chunks), [list(t) for t in tokens]
+    if len(tokens) != len(chunks) or (vectors is not None and len(vectors) != len(chunks)):
+        raise ValueError("a segment needs one token list and one vector per chunk")
+    try:
+        sources = _source_rows(articles, chunks)
+    except ValueError:  # group each file's rows (stable, so each file's own order is kept)
+        order = sorted(range(len(chunks)), key=lambda row: chunks[row].source)
+        chunks, tokens = [chunks[r] for r in order], [tokens[r] for r in order]
+        vectors = None if vectors is None else np.asarray(vectors)[order]
+        articles = sorted(articles, key=lambda a: a.source)
+        sources = _source_rows(articles, chunks)
+    record = {"kind": SEGMENT_KIND, "chunks": len(chunks), "articles": len(articles), "model": model,
+              "dimension": None, "dense_index": None, "tokens": sum(map(len, tokens)), "sources": sources}
+    _write_jsonl(folder / ARTICLES, (article_to_record(a) for a in articles))
+    _write_jsonl(folder / CHUNKS, (c.to_json() for c in chunks))
+    _write_jsonl(folder / TOKENS, tokens)
+    np.save(folder / KEYS, _text_keys(chunks), allow_pickle=False)
+    if model is not None and vectors is not None:
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        record["dimension"] = int(vectors.shape[1])
+        np.save(folder / VECTORS, vectors, allow_pickle=False)
         if len(vectors):
             dense = build_dense_index(vectors, approximate_threshold=approximate_threshold or APPROXIMATE_THRESHOLD)
-            write_dense_index(dense, staging / DENSE)
-            manifest["dense_index"] = index_kind(dense)
-    bm25 = build_bm25(tokens)
-    if bm25 is not None:
-        write_bm25(bm25, staging / BM25)
+            write_dense_index(dense, folder / DENSE)
+            record["dense_index"] = index_kind(dense)
+    elif model is not None:
+        raise ValueError("an index with a model needs the chunks' vectors")
+    write_postings(build_postings(tokens), folder / KEYWORD)
+    names = _files_under(folder, ".")
+    record["checksums"] = {n: _sha256(folder / n) for n in names}
+    record["sizes"] = {n: (folder / n).stat().st_size for n in names}
+    raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    (folder / SEGMENT_MANIFEST).write_bytes(raw)  # last: a folder without one is never taken for a segment
+    return {**record, "sha256": hashlib.sha256(raw).hexdigest()}
+
+
+def _write_staging(staging: Path, *, manifest, segments, new_segment, vocabulary) -> None:
+    manifest = {"kind": INDEX_KIND, "format_version": FORMAT_VERSION, **manifest, "segments": segments}
+    manifest["files"] = {source: {**entry, "segment": entry.get("segment") or new_segment}
+                         for source, entry in manifest.get("files", {}).items()}
+    kinds = sorted({s["dense_index"] for s in segments if s.get("dense_index")})
+    manifest["dense_index"] = kinds[0] if len(kinds) == 1 else ("+".join(kinds) if kinds else None)
+    manifest["vocabulary"] = {**manifest.get("vocabulary", {}), "sha256": vocabulary.sha256, "words": len(vocabulary)}
+    (staging / VOCABULARY).write_text(vocabulary.text(), encoding="utf-8")
     manifest["checksums"] = {name: _sha256(staging / name) for name in _files_under(staging, ".")}
     manifest[_DIGEST] = _manifest_digest(manifest)
     # the manifest goes last: a folder without one is never mistaken for a finished generation
-    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
+    # compact: json's C encoder (an indented one is pure Python, seconds for a manifest of 50,000 files)
+    (staging / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
+
+# --- what builds found intact --------------------------------------------------------------------
+
+
+def check_carried_over(index_dir: Path, segments: Sequence[Segment]) -> None:
+    """Raise the damaged-index error unless every file of `segments` is intact: of the same size
+    as recorded, and hashed again when its size or modification time differ from the last time a
+    build found it intact (`verified.json`)."""
+    stamps = _read_verified(index_dir)
+    fresh: dict[str, list] = {}
+    for segment in segments:
+        if segment.legacy:  # read whole, and checked, when it was loaded
+            continue
+        for name, expected in segment.record["checksums"].items():
+            key = f"{segment.name}/{name}"
+            try:
+                status = (segment.path / name).stat()
+            except OSError as error:
+                raise _corrupt(segment.path, f"{name} cannot be read: {error.strerror or error}") from None
+            stamp = [status.st_size, status.st_mtime_ns, expected]
+            if stamps.get(key) != stamp:
+                if status.st_size != segment.record["sizes"].get(name):
+                    raise _corrupt(segment.path, f"{name} does not match its checksum")
+                segment.verify(name)
+            segment.checked.add(name)
+            fresh[key] = stamp
+    if fresh != {k: v for k, v in stamps.items() if k in fresh}:
+        _remember_verified(index_dir, fresh)
+
+
+def _stamps(folder: Path, record: dict) -> dict[str, list]:
+    stamps = {}
+    for name, expected in record["checksums"].items():
+        status = (folder / name).stat()
+        stamps[f"{folder.name}/{name}"] = [status.st_size, status.st_mtime_ns, expected]
+    return stamps
+
+
+def _read_verified(index_dir: Path) -> dict:
+    try:
+        stamps = json.loads((Path(index_dir) / VERIFIED).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return stamps if isinstance(stamps, dict) else {}
+
+
+def _remember_verified(index_dir: Path, stamps: dict[str, list]) -> None:
+    """Add `stamps` to verified.json, keeping only entries of segments that still exist (best
+    effort: without the file the next build hashes what it carries over)."""
+    segments = Path(index_dir) / SEGMENTS
+    merged = {k: v for k, v in {**_read_verified(index_dir), **stamps}.items() if (segments / k.split("/")[0]).is_dir()}
+    try:
+        _replace_atomically(Path(index_dir) / VERIFIED, json.dumps(merged, ensure_ascii=False))
+    except OSError:
+        pass
 
 
 def _write_jsonl(path: Path, records) -> None:
@@ -479,10 +857,26 @@ def collect_leftovers(index_dir: Path) -> None:
 
 
 def _collect_garbage(index_dir: Path, *, keep: set[str | None]) -> None:
-    """Remove older generations and leftovers of interrupted builds (the caller holds the lock)."""
+    """Remove older generations, the segments no kept generation lists, and leftovers of
+    interrupted builds (the caller holds the lock)."""
     for entry in index_dir.iterdir():
         stale_generation = _GENERATION.fullmatch(entry.name) and entry.name not in keep
         if entry.is_dir() and (stale_generation or entry.name.startswith(_TEMPORARY_PREFIX)):
             shutil.rmtree(entry, ignore_errors=True)
         elif entry.is_file() and entry.name.startswith(_TEMPORARY_PREFIX):
             entry.unlink(missing_ok=True)
+    folder = index_dir / SEGMENTS
+    if not folder.is_dir():
+        return
+    listed: set[str] = set()
+    for name in keep:
+        if name is None:
+            continue
+        try:
+            manifest = json.loads((index_dir / name / MANIFEST).read_text(encoding="utf-8"))
+            listed.update(s["name"] for s in manifest.get("segments", ()))
+        except (OSError, ValueError, TypeError, KeyError):  # unreadable: remove no segment at all
+            return
+    for entry in folder.iterdir():
+        if entry.name not in listed:
+            shutil.rmtree(entry, ignore_errors=True) if entry.is_dir() else entry.unlink(missing_ok=True)

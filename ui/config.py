@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.errors import NewsQAError
 from qa.analyze import MAX_QUESTION_CHARS
+from ui.limits import DEFAULT_PER_MINUTE
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "static" / "examples.txt"
 
@@ -54,6 +55,14 @@ class ServerConfig:
     examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
     #: the path a reverse proxy serves the app under ("/newsqa"), prefix stripped; "" = the root
     root_path: str = ""
+    #: questions per minute per client address (chat, widget and API); more get 429
+    rate_limit: int = DEFAULT_PER_MINUTE
+    #: take the client address from X-Forwarded-For (only behind a proxy that sets it)
+    trust_proxy: bool = False
+    #: keys the HTTP API under /api/v1/ requires when any are set; the chat and widget need none
+    api_keys: frozenset[str] = frozenset()
+    #: where readers' feedback is appended (default $NEWSQA_HOME/feedback.sqlite3)
+    feedback_path: Path | None = None
 
 
 def load_examples(path: Path) -> tuple[str, ...]:

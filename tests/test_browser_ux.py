@@ -316,14 +316,15 @@ def test_the_question_shows_at_once_while_every_answering_slot_is_taken(page_of)
     gate = threading.Event()
     answerer = RecordingAnswerer(gate=gate)
     with recording_site(answerer, rate_limit=1000) as url:
-        # more API questions than worker threads, all waiting on the answerer
+        page = page_of()
+        page.goto(url + "/")
+        expect(page.locator("#newsqa-question textarea")).to_be_visible()
+        # then more API questions than worker threads, all waiting on the answerer
         clients = [threading.Thread(target=lambda: httpx.post(url + "/api/v1/ask", json={"question": "问?"}, timeout=60))
                    for _ in range(45)]
         for client in clients:
             client.start()
         try:
-            page = page_of()
-            page.goto(url + "/")
             chat(page, "读者自己的问题?")
             expect(page.locator("#newsqa-chat [data-testid='user']")).to_contain_text("读者自己的问题", timeout=5_000)
         finally:

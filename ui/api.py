@@ -1,15 +1,18 @@
 """The HTTP API under /api/v1/: ask, search, feedback, health (and the widget's own /embed/ask
 and /embed/feedback, the same handlers without the API key).
 
-`POST ask` returns exactly what `newsqa ask --json` prints (Answer.to_json()). The routes are
-plain `def`, so FastAPI runs them in its thread pool and a slow answer never blocks the event
-loop; NewsService caps how many answer at once. Errors a user can cause come back as
+`POST ask` returns exactly what `newsqa ask --json` prints (Answer.to_json()). Questions are
+answered in worker threads of their own (`answering_threads`), so a slow answer never blocks the
+event loop and a burst never takes the threads the pages need; NewsService caps how many answer
+at once. Errors a user can cause come back as
 `{"detail": "<one sentence>"}`.
 """
 
 # no `from __future__ import annotations` here: FastAPI must see the request model built inside
 # build_router as a real class, not as a name it would look up in the module's globals.
 import logging
+
+import anyio
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -139,19 +142,30 @@ def request_model(config: ServerConfig) -> type[BaseModel]:
     return AskRequest
 
 
-def build_router(service: NewsService, config: ServerConfig, *, feedback: FeedbackStore) -> APIRouter:
+def answering_threads(config: ServerConfig) -> anyio.CapacityLimiter:
+    """The worker threads questions may hold at once. A burst of API questions waits for one of
+    these on the event loop, holding no thread, so the pages and the chat (which share the
+    server's general thread pool) keep working while every answering slot is taken."""
+    return anyio.CapacityLimiter(config.concurrency + 2)
+
+
+def build_router(service: NewsService, config: ServerConfig, *, feedback: FeedbackStore,
+                 threads: anyio.CapacityLimiter) -> APIRouter:
     router = APIRouter(prefix="/api/v1", tags=["newsqa"])
     AskRequest = request_model(config)
 
     @router.post("/ask", summary="Answer a question with dated, verbatim quotes", response_model=None,
                  responses={200: {"model": AnswerBody}, **ERRORS})
-    def ask(body: AskRequest) -> dict:  # type: ignore[valid-type]
-        return service.ask(body.to_query()).to_json()
+    async def ask(body: AskRequest) -> dict:  # type: ignore[valid-type]
+        query = body.to_query()
+        return await anyio.to_thread.run_sync(lambda: service.ask(query).to_json(), limiter=threads)
 
     @router.post("/search", summary="The best-matching passages, without composing an answer", response_model=None,
                  responses={200: {"model": HitsBody}, **ERRORS})
-    def search(body: AskRequest) -> dict:  # type: ignore[valid-type]
-        return {"hits": [hit.to_json() for hit in service.search(body.to_query())]}
+    async def search(body: AskRequest) -> dict:  # type: ignore[valid-type]
+        query = body.to_query()
+        return await anyio.to_thread.run_sync(
+            lambda: {"hits": [hit.to_json() for hit in service.search(query)]}, limiter=threads)
 
     @router.post("/feedback", summary="A reader's verdict (up/down, optional comment) on an answer",
                  response_model=None, responses={200: {"model": FeedbackSaved}, **ERRORS})
@@ -170,14 +184,16 @@ def build_router(service: NewsService, config: ServerConfig, *, feedback: Feedba
     return router
 
 
-def build_embed_router(service: NewsService, config: ServerConfig, *, feedback: FeedbackStore) -> APIRouter:
+def build_embed_router(service: NewsService, config: ServerConfig, *, feedback: FeedbackStore,
+                       threads: anyio.CapacityLimiter) -> APIRouter:
     """The widget's routes: the API's ask and feedback, needing no key (rate-limited per client)."""
     router = APIRouter(prefix="/embed", include_in_schema=False)
     AskRequest = request_model(config)
 
     @router.post("/ask")
-    def ask(body: AskRequest) -> dict:  # type: ignore[valid-type]
-        return service.ask(body.to_query()).to_json()
+    async def ask(body: AskRequest) -> dict:  # type: ignore[valid-type]
+        query = body.to_query()
+        return await anyio.to_thread.run_sync(lambda: service.ask(query).to_json(), limiter=threads)
 
     @router.post("/feedback")
     def give_feedback(body: FeedbackRequest) -> dict:

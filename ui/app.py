@@ -25,7 +25,7 @@ from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi_offline import FastAPIOffline
 
-from ui.api import build_embed_router, build_router, install_error_handlers
+from ui.api import answering_threads, build_embed_router, build_router, install_error_handlers
 from ui.chat import CSS, HEAD, build_chat
 from ui.config import ServerConfig
 from ui.feedback import FILE_NAME, FeedbackStore
@@ -68,8 +68,9 @@ def create_app(*, service: NewsService, config: ServerConfig) -> FastAPI:
     install_error_handlers(app, config)
     feedback = FeedbackStore(config.feedback_path or _home() / FILE_NAME)
     questions = RateLimiter(per_minute=config.rate_limit)
-    app.include_router(build_router(service, config, feedback=feedback))
-    app.include_router(build_embed_router(service, config, feedback=feedback))
+    threads = answering_threads(config)
+    app.include_router(build_router(service, config, feedback=feedback, threads=threads))
+    app.include_router(build_embed_router(service, config, feedback=feedback, threads=threads))
     add_widget_routes(app, config)
     # added innermost first: the size limit runs inside CORS so a 413 still carries CORS headers
     app.add_middleware(ReadOnlyExcept, post_paths=POST_ROUTES)

@@ -214,7 +214,7 @@ def analyze(question: str) -> Question:
     terms = key_terms(text, time=time)
     if language is Language.EN:  # Chinese words an English question quotes (全国文明单位) count too
         terms = tuple(t for t in terms if not t.isascii())
-    subjects = find_subjects(text) if language is Language.ZH else _english_units(alternatives)
+    subjects = find_subjects(text) if language is Language.ZH else _english_units(alternatives) + _quoted_units(text)
     units, families = asked_units(text) if answer_type is AnswerType.QUANTITY else (frozenset(), frozenset())
     focus = ()
     if language is Language.ZH and answer_type in (AnswerType.QUANTITY, AnswerType.PERSON, AnswerType.NAME,
@@ -445,6 +445,12 @@ def _english_units(groups: tuple[tuple[str, ...], ...]) -> tuple[Subject, ...]:
     """The units an English question names, as the dictionary gives them ("development zone" →
     开发区): required like a Chinese question's, any of the group's words counting as a mention."""
     return tuple(Subject(g[0], tuple(w for w in g if _is_unit(w)), "unit") for g in groups if _is_unit(g[0]))
+
+
+def _quoted_units(text: str) -> tuple[Subject, ...]:
+    """The units an English question names in Chinese ("… started in 示范区?"): required too."""
+    chinese = " ".join(re.findall(r"[\u4e00-\u9fff]+", text))
+    return tuple(s for s in find_subjects(chinese) if s.required) if chinese else ()
 
 
 def _english_terms(text: str, names: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:

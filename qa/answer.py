@@ -15,13 +15,13 @@ import numpy as np
 from index.interfaces import Archive, Retriever
 from index.normalize import well_formed
 from index.records import Hit
-from qa.analyze import AnswerType, Question, analyze, validate
+from qa.analyze import AnswerType, Question, validate
 from qa.authorship import author_citation
 from qa.compose import byline_answer, compose
 from qa.decide import decide
 from qa.evidence import Candidate, candidates, sentences
 from qa.features import Context, Features, Similarity, candidate_key, features, normalized, similarity, with_similarity
-from qa.followup import resolve
+from qa.followup import analyzed
 from qa.records import Answer
 from qa.score import Scored, probability
 from qa.settings import Settings, default_settings
@@ -78,7 +78,7 @@ def answer_with_hits(
     question = well_formed(question)
     started = time.perf_counter()
     settings = settings or default_settings()
-    q = analyze(resolve(question, history))
+    q = analyzed(question, history)
     archive = archive or default_archive()
     hits = retrieve(q, archive.retriever, k=k or settings.retrieval_depth, since=since, until=until)
     retrieved = time.perf_counter()

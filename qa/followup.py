@@ -2,15 +2,23 @@
 
 A short follow-up that names only a subject or a time is the previous question with that part
 replaced; the rest (what is asked, the other part) is kept.
+
+A follow-up may be written in another language than the question it follows (`那示范区呢?` after
+an English question). The subject it names then takes the place of the old one in the earlier
+question's own language — a Chinese name goes in where the English one stood, an English unit is
+looked up in the dictionary and goes in where the Chinese one stood — and when that cannot be
+done the follow-up is asked on its own: an earlier subject is never kept in place of a new one.
+The answer is worded in the language of the turn that asks (`analyzed`).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from index.normalize import fold, to_simplified
-from qa.analyze import find_subjects, is_english
+from qa.analyze import Language, Question, analyze, find_subjects, is_english
 from qa.timeframe import parse_timeframe
 
 MAX_FOLLOWUP_CHARS = 14  # Chinese characters; English: words below
@@ -35,6 +43,13 @@ def resolve(question: str, history: Sequence[Mapping]) -> str:
     return question if previous is None else rewrite(previous, question)
 
 
+def analyzed(question: str, history: Sequence[Mapping]) -> Question:
+    """The analysed question to answer, worded in the language `question` itself is written in."""
+    resolved = analyze(resolve(question, history))
+    asked = Language.EN if is_english(question) else Language.ZH
+    return resolved if resolved.language is asked else replace(resolved, language=asked)
+
+
 def is_followup(question: str) -> bool:
     text = question.strip()
     if is_english(text):
@@ -50,9 +65,56 @@ def rewrite(previous: str, current: str) -> str:
     subject and/or time `current` names put in place of the old ones."""
     if not is_followup(current):
         return current
+    if is_english(current) != is_english(previous):
+        return _rewrite_across(previous, current)
     if is_english(current):
         return _rewrite_english(previous, _EN_CLOSERS.sub("", _EN_OPENERS.sub("", current.strip())))
     return _rewrite_chinese(fold(to_simplified(previous)), fold(to_simplified(_zh_core(current))))
+
+
+def _rewrite_across(previous: str, current: str) -> str:
+    """A follow-up in the other language: its subject put in the place of the earlier question's,
+    or its time in place of that question's time; the follow-up alone when neither fits."""
+    if is_english(current):
+        core = _EN_CLOSERS.sub("", _EN_OPENERS.sub("", current.strip()))
+        unit = _EN_UNIT.search(core)
+        if unit is None:
+            years = re.fullmatch(r"(?:in\s+)?((?:19|20)\d\d)", core, flags=re.I)
+            # a year is written the same way in both; any other English time is asked on its own
+            return _rewrite_chinese(fold(to_simplified(previous)), years.group(1) + "年") if years else current
+        chinese = _chinese_unit(unit.group(1))
+        if chinese is None:
+            return current
+        return _rewrite_chinese(fold(to_simplified(previous)), chinese)
+    core = fold(to_simplified(_zh_core(current)))
+    subjects = [s.text for s in find_subjects(core) if s.required]
+    if not subjects:
+        return current if not parse_timeframe(core).spans else _rewrite_english_time(previous, core)
+    old = _EN_UNIT.search(previous)
+    if old is None:
+        return current
+    return previous[:old.start()] + subjects[0] + previous[old.end():]
+
+
+def _chinese_unit(english: str) -> str | None:
+    """The Chinese word for an English unit name ("the demonstration zone" → 示范区), or None."""
+    from qa.dictionary import lookup
+
+    words = re.sub(r"^the\s+", "", english.strip(), flags=re.I).lower()
+    for found in lookup(words):
+        if find_subjects(found) and any(s.required for s in find_subjects(found)):
+            return found
+    return None
+
+
+def _rewrite_english_time(previous: str, core: str) -> str:
+    """The English question with the time of `core` (any language) put in place of its own."""
+    spans = parse_timeframe(core).spans
+    new_time = " ".join(core[s:e] for s, e in spans)
+    old = parse_timeframe(previous).spans
+    if old:
+        return _replace_spans(previous, old, new_time, prepend=False)
+    return re.sub(r"[\s?.!]*$", "", previous) + f" in {new_time}?"
 
 
 def _zh_core(text: str) -> str:

@@ -100,3 +100,12 @@ def fake_archive(fake_retriever):
     from index.retrieval import archive_of
 
     return archive_of(fake_retriever)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Each phase's report on the test item (`item.rep_call.failed`), so fixtures can save a
+    screenshot of a failed browser test."""
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"rep_{report.when}", report)

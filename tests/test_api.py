@@ -268,8 +268,11 @@ def test_frame_ancestors_follow_the_allow_list(ancestors, expected):
     embed_policy = client.get("/embed").headers["content-security-policy"]
     assert embed_policy.endswith(expected)
     assert "script-src 'self'" in embed_policy
-    assert client.get("/").headers["content-security-policy"] == expected
+    # only /embed is opened to the allowed sites; every other page is framed by the server alone
+    assert client.get("/").headers["content-security-policy"] == "frame-ancestors 'self'"
+    assert client.get("/docs").headers["content-security-policy"] == "frame-ancestors 'self'"
     assert client.get("/").headers["x-content-type-options"] == "nosniff"
+    assert client.get("/").headers["referrer-policy"] == "same-origin"
 
 
 def test_frame_ancestors_from_env():

@@ -39,7 +39,8 @@ FOREIGN = {"arabic", "cyrillic"}
 
 
 def one_sentence(text: str) -> bool:
-    return bool(text) and "\n" not in text.strip() and text.strip().endswith(".") and "Traceback" not in text
+    # an English sentence ends with ".", a Chinese one (the chat's) with "。"
+    return bool(text) and "\n" not in text.strip() and text.strip().endswith((".", "。")) and "Traceback" not in text
 
 
 # --- CLI ----------------------------------------------------------------------------------------
@@ -93,7 +94,9 @@ def service(fake_index_dir):
 def client(service):
     from ui.app import create_app
 
-    return TestClient(create_app(service=service, config=ServerConfig(examples=())), raise_server_exceptions=False)
+    # every question here comes from one test client: the per-client rate limit is not under test
+    config = ServerConfig(examples=(), rate_limit=100_000)
+    return TestClient(create_app(service=service, config=config), raise_server_exceptions=False)
 
 
 @pytest.mark.parametrize("name", QUESTIONS)

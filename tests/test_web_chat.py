@@ -36,7 +36,9 @@ def test_answer_streams_searching_then_answer_then_quotes():
     assert textbox == ""
     assert [m["role"] for m in messages] == ["user", "assistant"]
     assert "防疫情 稳发展" in sources
-    assert history == [{"question": "开发区有多少个重点项目开工了?", "answer": "已开工20个 [1]"}]
+    [turn] = history
+    assert (turn["question"], turn["answer"], turn["found"]) == ("开发区有多少个重点项目开工了?", "已开工20个 [1]", True)
+    assert turn["citations"][0]["source"] == "000_page.txt" and turn["at"] == 1 and turn["answer_id"]
 
 
 def test_follow_up_passes_raw_history_and_dates():
@@ -58,20 +60,21 @@ def test_long_question_is_refused_with_a_sentence():
     steps = run(answerer, "问" * 501)
     assert answerer.calls == []
     last = steps[-1][1][-1]["content"]
-    assert "longer than 500 characters" in last
+    assert "问题超过500个字" in last
 
 
 def test_refused_question_and_bad_date_become_messages():
+    # the page speaks Chinese: each error is one Chinese sentence
     steps = run(RecordingAnswerer(error=QuestionError("The question is empty.")), "?")
-    assert "The question is empty" in steps[-1][1][-1]["content"]
+    assert "请输入一个问题" in steps[-1][1][-1]["content"]
     steps = run(RecordingAnswerer(), "问题", since="2022-13")
-    assert "not" in steps[-1][1][-1]["content"] and "2022" in steps[-1][1][-1]["content"]
+    assert "日期范围无效" in steps[-1][1][-1]["content"]
 
 
 def test_a_bug_is_logged_not_shown(caplog):
     steps = run(RecordingAnswerer(error=RuntimeError("boom")), "问题")
     assert "boom" not in steps[-1][1][-1]["content"]
-    assert "error has been logged" in html.unescape(steps[-1][1][-1]["content"])
+    assert "错误已记录" in html.unescape(steps[-1][1][-1]["content"])
     assert "boom" in caplog.text
 
 

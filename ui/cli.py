@@ -10,7 +10,7 @@ import typer
 
 from index.errors import NewsQAError
 
-COMMAND_MODULES = ("ui.cli_index", "ui.cli_ask", "ui.cli_serve", "ui.cli_eval", "ui.cli_eval_pages")
+COMMAND_MODULES = ("ui.cli_index", "ui.cli_ask", "ui.cli_serve", "ui.cli_eval", "ui.cli_eval_pages", "ui.cli_feedback")
 
 #: exit codes: 0 done, 1 a user error (one sentence printed), 2 bad usage, 3 done but some inputs failed
 EXIT_USER_ERROR = 1

@@ -37,9 +37,17 @@ def serve(
         str | None,
         typer.Option(help="Path prefix a reverse proxy serves the app under, e.g. /newsqa (or NEWSQA_ROOT_PATH)."),
     ] = None,
+    rate_limit: Annotated[
+        int, typer.Option(min=1, help="Questions per minute per client address (chat, widget and API); more get 429.")
+    ] = 20,
+    trust_proxy: Annotated[
+        bool, typer.Option(help="Take the client address from X-Forwarded-For (only behind a proxy that sets it).")
+    ] = False,
     api_key: Annotated[
-        list[str] | None,
-        typer.Option(help="Key the OpenAI-compatible /v1/ routes require as 'Authorization: Bearer KEY' (repeatable; adds to NEWSQA_API_KEYS)."),
+        list[str] | None, typer.Option(help="A key the HTTP API requires (repeatable); the chat and widget need none.")
+    ] = None,
+    api_keys_file: Annotated[
+        Path | None, typer.Option(help="File of API keys, one a line (# comments).")
     ] = None,
     llm_url: Annotated[
         str | None, typer.Option(help="OpenAI-compatible base URL of a language model that writes checked answers (or NEWSQA_LLM_URL).")
@@ -54,6 +62,7 @@ def serve(
     from qa.llm import llm_config
     from ui.app import create_app
     from ui.config import ConfigError, from_env, load_examples
+    from ui.limits import load_api_keys
 
     if examples is not None and not examples.is_file():
         raise ConfigError(f"The examples file {examples} does not exist.")
@@ -67,7 +76,9 @@ def serve(
         concurrency=concurrency,
         chat_sessions=chat_sessions,
         root_path=root_path,
-        api_keys=tuple(api_key or ()),
+        rate_limit=rate_limit,
+        trust_proxy=trust_proxy,
+        api_keys=load_api_keys(keys=api_key or (), keys_file=api_keys_file),
     )
     llm = llm_config(url=llm_url, model=llm_model)
     # without a model, load is called exactly as before

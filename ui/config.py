@@ -18,6 +18,7 @@ from pathlib import Path
 
 from index.errors import NewsQAError
 from qa.analyze import MAX_QUESTION_CHARS
+from ui.limits import DEFAULT_PER_MINUTE
 
 EXAMPLES_FILE = Path(__file__).resolve().parent / "static" / "examples.txt"
 
@@ -56,8 +57,15 @@ class ServerConfig:
     examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
     #: the path a reverse proxy serves the app under ("/newsqa"), prefix stripped; "" = the root
     root_path: str = ""
-    #: keys the OpenAI-compatible /v1/ routes require as `Authorization: Bearer KEY`; empty = none
-    api_keys: tuple[str, ...] = ()
+    #: questions per minute per client address (chat, widget and API); more get 429
+    rate_limit: int = DEFAULT_PER_MINUTE
+    #: take the client address from X-Forwarded-For (only behind a proxy that sets it)
+    trust_proxy: bool = False
+    #: keys the HTTP API (/api/v1/ and the OpenAI-compatible /v1/) requires when any are set; the
+    #: chat and widget need none
+    api_keys: frozenset[str] = frozenset()
+    #: where readers' feedback is appended (default $NEWSQA_HOME/feedback.sqlite3)
+    feedback_path: Path | None = None
 
 
 def load_examples(path: Path) -> tuple[str, ...]:
@@ -117,7 +125,7 @@ def from_env(*, env: dict[str, str] | None = None, **overrides) -> ServerConfig:
     keys = split_list(env.get("NEWSQA_API_KEYS")) + tuple(overrides.pop("api_keys", ()) or ())
     if any(len(k) < 8 or any(c.isspace() for c in k) for k in keys):
         raise ConfigError("NEWSQA_API_KEYS/--api-key entries must be at least 8 characters without spaces.")
-    config = replace(config, api_keys=tuple(dict.fromkeys(keys)))
+    config = replace(config, api_keys=frozenset(keys))
     root = check_root_path(overrides.pop("root_path", None))
     if root is None:
         root = check_root_path(env.get("NEWSQA_ROOT_PATH")) or ""

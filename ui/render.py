@@ -18,10 +18,6 @@ from qa.analyze import is_english
 # every ASCII punctuation character, replaced by its numeric character reference
 _INERT = str.maketrans({c: f"&#{ord(c)};" for c in string.punctuation})
 
-#: shown above the quotes when qa found no passage that answers: they are only the closest ones
-RELATED = "没有找到直接回答这个问题的报道;以下是可能相关的段落:"
-
-
 def inert(text: str) -> str:
     """`text` made safe to put anywhere in Markdown or HTML: it renders as itself, literally."""
     return text.translate(_INERT)
@@ -81,26 +77,30 @@ def answer_markdown(answer: dict) -> str:
 
 
 def answer_head(answer: dict) -> str:
-    """The answer text, with a note that the quotes are only related when nothing answered."""
-    head = inert(answer.get("answer") or "")
-    if not answer.get("found", True) and answer.get("citations"):
-        head += "\n\n" + inert(RELATED)
-    return head
+    """The answer text. A refusal already says that the quotes below are only the closest
+    passages, in the question's language, so nothing is added to it."""
+    return inert(answer.get("answer") or "")
 
 
 def sources_html(answer: dict | None) -> str:
-    """The sources panel: one entry per cited article, in citation order, escaped."""
+    """The sources panel: one entry per cited article (headline · date, and the citation
+    numbers that quote it), in citation order, escaped."""
     citations = (answer or {}).get("citations", [])
     if not citations:
         return '<p class="newsqa-sources-empty">暂无来源。提问后,引用的文章会列在这里。</p>'
-    items, language = [], language_of(answer)
+    language = language_of(answer)
+    articles: dict[str, list[dict]] = {}
     for c in citations:
+        articles.setdefault(c.get("article_id") or c.get("source") or str(c["id"]), []).append(c)
+    items = []
+    for quoted in articles.values():
+        first = quoted[0]
+        ids = "".join(f"[{int(c['id'])}]" for c in quoted)
         items.append(
             "<li>"
-            f'<span class="newsqa-src-id">[{int(c["id"])}]</span> '
-            f'<strong>{html.escape(c.get("title") or "")}</strong><br>'
-            f'<span class="newsqa-src-meta">{html.escape(citation_date(c, language))} · '
-            f'{html.escape(c.get("source") or "")} · {html.escape(c.get("article_id") or "")}</span>'
+            f'<span class="newsqa-src-id">{ids}</span> '
+            f'<strong>{html.escape(first.get("title") or "")}</strong>'
+            f'<span class="newsqa-src-meta"> · {html.escape(citation_date(first, language))}</span>'
             "</li>"
         )
     return '<ol class="newsqa-sources">' + "".join(items) + "</ol>"

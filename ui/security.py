@@ -86,7 +86,9 @@ def _replay(body: bytes, receive: Receive) -> Receive:
 
 
 class SecurityHeaders:
-    """Add nosniff and a frame-ancestors policy to every response that does not set its own CSP."""
+    """Add nosniff, a referrer policy and a frame-ancestors policy to every response that does
+    not set its own. Links out of the pages and requests from them name this server to no one
+    else (`Referrer-Policy: same-origin`)."""
 
     def __init__(self, app: ASGIApp, *, ancestors: str):
         self.app = app
@@ -105,6 +107,8 @@ class SecurityHeaders:
                     headers.append((b"x-content-type-options", b"nosniff"))
                 if b"content-security-policy" not in names:
                     headers.append((b"content-security-policy", self.csp))
+                if b"referrer-policy" not in names:
+                    headers.append((b"referrer-policy", b"same-origin"))
                 message = {**message, "headers": headers}
             await send(message)
 
@@ -169,11 +173,12 @@ class NoCrossOrigin:
     are removed, so a preflight or a response never lets another site read the chat's routes.
     """
 
-    def __init__(self, app: ASGIApp, *, open_prefix: str | tuple[str, ...] | None):
-        self.app, self.open_prefix = app, open_prefix
+    def __init__(self, app: ASGIApp, *, open_prefix: str | tuple[str, ...] | None, open_paths: frozenset[str] = frozenset()):
+        self.app, self.open_prefix, self.open_paths = app, open_prefix, open_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or (self.open_prefix and route_path(scope).startswith(self.open_prefix)):
+        path = route_path(scope) if scope["type"] == "http" else ""
+        if scope["type"] != "http" or (self.open_prefix and path.startswith(self.open_prefix)) or path in self.open_paths:
             await self.app(scope, receive, send)
             return
 

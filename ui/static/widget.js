@@ -11,6 +11,11 @@
  * when the chat first opens). The chat itself is the server's /embed page in an iframe, so
  * nothing from the answers ever touches this page's DOM; this script only builds a button and
  * a frame, never parses HTML, and needs nothing else.
+ *
+ * Before the first frame opens, the script asks the server (GET /embed/check) whether this site
+ * may frame it. A site the server does not allow, a server that cannot be reached, or a frame
+ * that does not report it loaded gets one line saying so with a close button, never a broken
+ * frame over the page.
  */
 (function () {
   "use strict";
@@ -71,7 +76,61 @@
   button.style.setProperty(side, "20px");
 
   var frame = null;
+  var notice = null;
   var open = false;
+  var checked = null; // null: not asked yet; true: the server lets this site frame the chat
+  var READY_MS = 15000;
+  var REFUSED = "此网站未获准显示问答窗口。";
+  var UNREACHABLE = "暂时无法连接问答服务,请稍后再试。";
+  var FAILED = "问答窗口未能加载,请稍后再试。";
+
+  function showNotice(text) {
+    if (frame) { frame.remove(); frame = null; }
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.className = "newsqa-widget-notice";
+      notice.setAttribute("role", "alert");
+      var line = document.createElement("span");
+      line.className = "newsqa-widget-notice-text";
+      var close = document.createElement("button");
+      close.type = "button";
+      close.className = "newsqa-widget-notice-close";
+      close.setAttribute("aria-label", "关闭");
+      close.title = "关闭";
+      close.textContent = "×";
+      setStyles(close, { border: "none", background: "transparent", color: "inherit", "font-size": "20px",
+        "line-height": "1", cursor: "pointer", padding: "0 4px", "margin-left": "8px" });
+      close.addEventListener("click", function () { setOpen(false); button.focus(); });
+      notice.appendChild(line);
+      notice.appendChild(close);
+      setStyles(notice, {
+        position: "fixed", bottom: "88px", "max-width": "min(360px, calc(100vw - 40px))", padding: "10px 12px",
+        background: "#fff", color: "#1d2939", "border-radius": "10px", "box-shadow": "0 6px 24px rgba(0,0,0,.25)",
+        display: "flex", "align-items": "center", "z-index": "2147483647",
+        font: "14px/1.5 system-ui, -apple-system, sans-serif",
+      });
+      notice.style.setProperty(side, "20px");
+      document.body.appendChild(notice);
+    }
+    notice.firstChild.textContent = text;
+    notice.style.display = open ? "flex" : "none";
+    button.style.display = "flex";
+  }
+
+  function openFrame() {
+    frame = document.createElement("iframe");
+    frame.className = "newsqa-widget-frame";
+    frame.title = title;
+    frame.src = embedUrl();
+    frame.setAttribute("allow", "clipboard-write");
+    document.body.appendChild(frame);
+    var shown = frame;
+    setTimeout(function () {
+      if (frame === shown && !shown.getAttribute("data-ready")) showNotice(FAILED);
+    }, READY_MS);
+    layout();
+    frame.focus();
+  }
 
   function embedUrl() {
     var params = new URLSearchParams({ title: title, color: color });
@@ -101,15 +160,22 @@
 
   function setOpen(value) {
     open = value;
-    if (open && !frame) {
-      frame = document.createElement("iframe");
-      frame.className = "newsqa-widget-frame";
-      frame.title = title;
-      frame.src = embedUrl();
-      frame.setAttribute("allow", "clipboard-write");
-      document.body.appendChild(frame);
-    }
     button.setAttribute("aria-expanded", String(open));
+    if (notice) {
+      notice.style.display = open ? "flex" : "none";
+      if (open) return;
+    }
+    if (open && !frame && checked === null) {
+      checked = false;
+      fetch(base + "/embed/check", { credentials: "omit" })
+        .then(function (r) { return r.ok ? r.json() : { allowed: false, failed: true }; })
+        .then(function (body) {
+          if (body && body.allowed === true) { checked = true; if (open) openFrame(); }
+          else showNotice(body && body.failed ? UNREACHABLE : REFUSED);
+        }, function () { showNotice(UNREACHABLE); });
+      return;
+    }
+    if (open && !frame && checked) { openFrame(); return; }
     layout();
     if (open && frame) frame.focus();
   }
@@ -117,6 +183,7 @@
   button.addEventListener("click", function () { setOpen(!open); });
   window.addEventListener("message", function (event) {
     if (!frame || event.source !== frame.contentWindow || event.origin !== serverOrigin) return;
+    if (event.data && event.data.type === "newsqa:ready") frame.setAttribute("data-ready", "1");
     if (event.data && event.data.type === "newsqa:close") {
       setOpen(false);
       button.focus();

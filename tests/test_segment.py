@@ -237,3 +237,20 @@ def test_laid_out_pages_give_verbatim_stories(items, story_blocks):
         rebuilt.append(story.text[cursor:])
         assert "".join(rebuilt) == page_.text[story.page_start : story.page_end]
         assert story.title
+
+
+def test_markdown_emphasis_marks_are_not_article_text_and_offsets_map_back(tmp_path):
+    from index.ingest import parse_file
+
+    page = tmp_path / "x.md"
+    raw = "# 河口镇召开安全生产会议\n\n**本报讯**（记者 甲乙）5月20日，河口镇召开**安全生产**工作会议。\n\n会议要求，各村落实责任。\n"
+    page.write_text(raw, encoding="utf-8")
+    [article] = parse_file(page)
+    assert article.text == "本报讯（记者 甲乙）5月20日，河口镇召开安全生产工作会议。\n\n会议要求，各村落实责任。"
+    for word in ("本报讯", "安全生产工作", "各村"):  # the second spans a removed mark
+        at = article.text.index(word)
+        assert "".join(raw[article.page_offset(i)] for i in range(at, at + len(word))) == word
+    # a lone mark is printed text, kept as it stands
+    page.write_text("标题\n\n本报讯 价格 5**2 元。\n", encoding="utf-8")
+    [article] = parse_file(page)
+    assert "5**2" in article.text

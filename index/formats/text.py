@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 _HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*$")
-_EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
+EMPHASIS = re.compile(r"\*\*(?=\S)(?P<a>.+?)(?<=\S)\*\*|(?<!\w)__(?=\S)(?P<b>.+?)(?<=\S)__(?!\w)")
 #: the marks an emphasised run may open or close with, for patterns that read around them
 EMPHASIS_MARK = r"(?:\*\*|__)"
 
@@ -24,4 +24,4 @@ def heading(line: str) -> tuple[int, str] | None:
 
 def unemphasized(text: str) -> str:
     """`text` without paired emphasis marks: `**本报讯**（记者 甲）` → `本报讯（记者 甲）`."""
-    return _EMPHASIS.sub(lambda m: m.group("a") or m.group("b"), text)
+    return EMPHASIS.sub(lambda m: m.group("a") or m.group("b"), text)

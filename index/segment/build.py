@@ -1,8 +1,9 @@
 """A planned story → a `Story`: verbatim text, title, byline and dateline.
 
 `Story.text` is page text from the story's first line after the headline (usually the byline)
-to its last line, except for line breaks the print layout put in the middle of a sentence: those
-are removed and recorded in `Story.joins`, so every offset maps back to the page.
+to its last line, except for line breaks the print layout put in the middle of a sentence and the
+marks of Markdown emphasis (`**本报讯**` reads 本报讯): those are removed and recorded in
+`Story.joins`, so every offset maps back to the page.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 import re
 
 from index.dates import Dateline, find_dateline, opening
-from index.formats.text import unemphasized
+from index.formats.text import EMPHASIS, unemphasized
 from index.records import ArticleDate
 from index.segment import shapes
 from index.segment.lines import Line, LineKind, continuation
@@ -27,7 +28,7 @@ def build_story(
     if not body:
         return None
     page_start, page_end = body[0].start, body[-1].end
-    text, joins = _cut(page_text, page_start, page_end, _layout_breaks(body))
+    text, joins = _cut(page_text, page_start, page_end, sorted(_layout_breaks(body) + _emphasis_marks(page_text, body)))
     byline = plan.byline
     if byline is None and body[0].kind in (LineKind.BYLINE, LineKind.REPORTER):
         byline = _byline_of(body[0])
@@ -60,6 +61,15 @@ def _layout_breaks(body: list[Line]) -> list[tuple[int, int]]:
         gaps.append((body[i].end, body[j].start))
         i = j
     return gaps
+
+
+def _emphasis_marks(page_text: str, body: list[Line]) -> list[tuple[int, int]]:
+    """Page spans of paired emphasis marks inside the body's lines (the `**` around 本报讯)."""
+    marks = []
+    for line in body:
+        for m in EMPHASIS.finditer(page_text, line.start, line.end):
+            marks += [(m.start(), m.start() + 2), (m.end() - 2, m.end())]
+    return marks
 
 
 def _cut(page_text: str, start: int, end: int, gaps: list[tuple[int, int]]) -> tuple[str, tuple]:

@@ -38,6 +38,10 @@ _CONVERT_FIRST = {".doc": "save it as .docx", ".wps": "save it as .docx", ".rtf"
 MANIFEST_NAME = "newsqa-manifest.json"
 #: the archive's own words for the keyword tokenizer, beside the pages (index.tokenize.Vocabulary)
 USER_DICTIONARY_NAME = "newsqa-userdict.txt"
+#: the example questions an archive may supply for the chat page (read by `newsqa serve`)
+EXAMPLES_NAME = "newsqa-examples.txt"
+#: files beside the pages that are about the archive, not pages of it
+ARCHIVE_FILES = (USER_DICTIONARY_NAME, EXAMPLES_NAME)
 
 # Checked longest first: the UTF-32-LE mark begins with the UTF-16-LE one.
 _BOMS = (
@@ -199,13 +203,13 @@ def iter_corpus_files(paths: Sequence[Path]) -> list[Path]:
     Files named explicitly are kept whatever their suffix, so `read_page` can say why an
     unsupported one is skipped instead of it vanishing silently. Hidden files and folders
     (".git", editor swap files) are not corpus, and neither is an archive's dictionary
-    (`newsqa-userdict.txt`), even when named. Duplicates are dropped, order is kept.
+    (`newsqa-userdict.txt`, `newsqa-examples.txt`), even when named. Duplicates are dropped, order is kept.
     """
     found: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
             found.extend(_corpus_files_under(path))
-        elif path.name != USER_DICTIONARY_NAME:
+        elif path.name not in ARCHIVE_FILES:
             found.append(path)
     seen: set[Path] = set()
     unique = []
@@ -250,7 +254,7 @@ def _corpus_files_under(directory: Path) -> list[Path]:
         relative = path.relative_to(directory)
         if any(part.startswith(".") for part in relative.parts):
             continue
-        if path.suffix.lower() in SUFFIXES and path.name != USER_DICTIONARY_NAME and path.is_file():
+        if path.suffix.lower() in SUFFIXES and path.name not in ARCHIVE_FILES and path.is_file():
             files.append(path)
     return files
 

@@ -352,3 +352,24 @@ def test_serve_passes_the_root_path_to_the_server(monkeypatch, capsys):
     assert main(["serve", "--root-path", "/newsqa/"]) == 0
     assert served["root_path"] == "/newsqa"
     assert "http://127.0.0.1:7860/newsqa/" in capsys.readouterr().err
+
+
+def test_the_chat_shows_the_archives_own_example_questions(tmp_path):
+    from ui.config import archive_examples
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "newsqa-examples.txt").write_text("# 本报的示例\n河口镇新建了多少座公厕?\n\n全镇有多少个村?\n", encoding="utf-8")
+    other = tmp_path / "other"
+    other.mkdir()
+    files = [str(pages / "a.txt"), str(pages / "b.txt"), str(other / "c.txt")]
+    assert archive_examples(files) == ("河口镇新建了多少座公厕?", "全镇有多少个村?")
+    assert archive_examples([str(other / "c.txt")]) == ()
+
+
+def test_the_archives_example_questions_are_not_indexed_as_a_page(tmp_path):
+    from index.reader import iter_corpus_files
+
+    (tmp_path / "a.txt").write_text("标题\n\n正文。\n", encoding="utf-8")
+    (tmp_path / "newsqa-examples.txt").write_text("问题?\n", encoding="utf-8")
+    assert [p.name for p in iter_corpus_files([tmp_path])] == ["a.txt"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Annotated
@@ -61,7 +62,7 @@ def serve(
 
     from qa.llm import llm_config
     from ui.app import create_app
-    from ui.config import ConfigError, from_env, load_examples
+    from ui.config import ConfigError, archive_examples, from_env, load_examples
     from ui.limits import load_api_keys
 
     if examples is not None and not examples.is_file():
@@ -83,6 +84,8 @@ def serve(
     llm = llm_config(url=llm_url, model=llm_model)
     # without a model, load is called exactly as before
     service = load(config.index_dir, concurrency=config.concurrency, **({"llm": llm} if llm is not None else {}))
+    if examples is None:  # the archive's own, from beside its pages
+        config = dataclasses.replace(config, examples=archive_examples(service.archive.describe().files))
     base = f"http://{host}:{port}{config.root_path}"
     typer.echo(f"NewsQA: chat at {base}/ · API docs at {base}/docs · OpenAI-compatible API at {base}/v1", err=True)
     if llm is not None:

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from index.errors import NewsQAError
+from index.reader import EXAMPLES_NAME as EXAMPLES_FILE  # the archive's example questions
 from qa.analyze import MAX_QUESTION_CHARS
 from ui.limits import DEFAULT_PER_MINUTE
-
-EXAMPLES_FILE = Path(__file__).resolve().parent / "static" / "examples.txt"
 
 # An origin is scheme://host[:port]; anything else in an allow-list is a configuration mistake
 # (a path or a trailing slash would silently never match the browser's Origin header).
@@ -54,7 +54,8 @@ class ServerConfig:
     #: first; Gradio keeps ~40 KB per session, and its own default of 10,000 lets a public server
     #: grow by ~400 MB
     chat_sessions: int = 500
-    examples: tuple[str, ...] = field(default_factory=lambda: load_examples(EXAMPLES_FILE))
+    #: example questions for the chat page: the archive's own (`archive_examples`) or --examples
+    examples: tuple[str, ...] = ()
     #: the path a reverse proxy serves the app under ("/newsqa"), prefix stripped; "" = the root
     root_path: str = ""
     #: questions per minute per client address (chat, widget and API); more get 429
@@ -66,6 +67,15 @@ class ServerConfig:
     api_keys: frozenset[str] = frozenset()
     #: where readers' feedback is appended (default $NEWSQA_HOME/feedback.sqlite3)
     feedback_path: Path | None = None
+
+
+def archive_examples(files: Sequence[str]) -> tuple[str, ...]:
+    """The example questions an archive supplies: `newsqa-examples.txt` in the folders of the
+    indexed `files` (each folder once, in the order first met); () when none has one."""
+    examples: list[str] = []
+    for folder in dict.fromkeys(Path(f).parent for f in files):
+        examples += load_examples(folder / EXAMPLES_FILE)
+    return tuple(dict.fromkeys(examples))
 
 
 def load_examples(path: Path) -> tuple[str, ...]:

@@ -44,7 +44,9 @@ def service(tmp_path_factory) -> NewsService:
     root = tmp_path_factory.mktemp("browser-index")
     report = build_index([small_corpus(root / "corpus")], index_dir=root / "index", encoder=HashingEncoder(), progress=False)
     assert not report.errors
-    return NewsService(archive=open_archive(root / "index", encoder=HashingEncoder()))
+    from answer_settings import answer_by_mechanics
+
+    return NewsService(archive=open_archive(root / "index", encoder=HashingEncoder()), answer_fn=answer_by_mechanics)
 
 
 @pytest.fixture(scope="module")

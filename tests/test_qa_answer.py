@@ -18,21 +18,8 @@ from index.tokenize import tokenize
 from qa import Answer, QuestionError
 from qa import answer as qa_answer
 from qa.compose import numbers_outside_quotes
-from qa.features import feature_names
-from qa.settings import Settings
 
-
-def _mechanics() -> Settings:
-    names = feature_names()
-    weights = dict.fromkeys(names, 0.0)
-    weights.update(coverage=3.0, quote_coverage=3.0, window_coverage=1.0, title_coverage=2.0, fit_exact=2.0,
-                   fit_close=1.0, focus_missing=-2.0, time_misses=-3.0, subjects_article=1.0, slot_left=1.0)
-    return Settings(feature_names=names, means=(0.0,) * len(names), scales=(1.0,) * len(names),
-                    weights=tuple(weights[n] for n in names), intercept=-5.0, answer_threshold=0.5,
-                    timeline_threshold=0.5, semantic_top=0)
-
-
-MECHANICS = _mechanics()
+from answer_settings import MECHANICS
 
 
 def answer(question, **options):

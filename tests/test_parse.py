@@ -181,8 +181,10 @@ def check_offsets(page_text: str, article: Article, rng: random.Random) -> None:
         for i in {0, len(article.text) - 1, *(rng.randrange(len(article.text)) for _ in range(50))}:
             assert page_text[article.page_offset(i)] == article.text[i]
         for at, _ in article.joins:
-            assert page_text[article.page_offset(at)] == article.text[at]
-            if at > 0:  # a page's emphasis mark may open the article: nothing before it
+            # an emphasis mark may open or close the article: nothing before or after it then
+            if at < len(article.text):
+                assert page_text[article.page_offset(at)] == article.text[at]
+            if at > 0:
                 assert page_text[article.page_offset(at - 1)] == article.text[at - 1]
 
 

@@ -60,6 +60,32 @@ class ChatRequest(BaseModel):
     stream: bool = False
 
 
+class OpenAIError(BaseModel):
+    message: str
+    type: str
+    code: str | None = None
+
+
+class OpenAIErrorBody(BaseModel):
+    """What every error of the /v1 routes sends: OpenAI's `error` object, and NewsQA's `detail`."""
+
+    error: OpenAIError
+    detail: str
+
+
+#: the error bodies the /v1 routes document (422's is the one sentence actually sent)
+OPENAI_ERRORS = {
+    status: {"model": OpenAIErrorBody, "description": description}
+    for status, description in (
+        (401, "The server requires an API key and none or a wrong one was sent"),
+        (413, "The request body is over the server's limit"),
+        (422, "The body is not valid (one sentence naming the field)"),
+        (429, "Too many questions from this client; see Retry-After"),
+        (503, "Busy, or the index's backend is unavailable; see Retry-After"),
+    )
+}
+
+
 def openai_error(status: int, sentence: str, *, kind: str = "invalid_request_error") -> JSONResponse:
     """An error OpenAI clients read (`error.message`), with the `detail` every NewsQA route has."""
     return JSONResponse({"error": {"message": sentence, "type": kind, "code": None}, "detail": sentence}, status_code=status)
@@ -68,14 +94,15 @@ def openai_error(status: int, sentence: str, *, kind: str = "invalid_request_err
 def build_openai_router(service: NewsService, config: ServerConfig) -> APIRouter:
     router = APIRouter(prefix="/v1", tags=["OpenAI-compatible"])
 
-    @router.get("/models", summary="The one model this server offers: newsqa")
+    @router.get("/models", summary="The one model this server offers: newsqa", responses={401: OPENAI_ERRORS[401]})
     def models(request: Request):
         refused = _refused(request, config)
         if refused is not None:
             return refused
         return {"object": "list", "data": [{"id": MODEL_ID, "object": "model", "created": 0, "owned_by": "newsqa"}]}
 
-    @router.post("/chat/completions", summary="Answer the last user message, OpenAI chat-completions style")
+    @router.post("/chat/completions", summary="Answer the last user message, OpenAI chat-completions style",
+                 responses=OPENAI_ERRORS)
     def completions(request: Request, body: dict = Body(...)):
         refused = _refused(request, config)
         if refused is not None:

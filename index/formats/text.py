@@ -17,9 +17,13 @@ EMPHASIS_MARK = r"(?:\*\*|__)"
 
 def heading(line: str) -> tuple[int, str] | None:
     """(level, text) of a Markdown heading line (`## 标题 ##` → (2, `标题`), emphasis removed);
-    None for any other line."""
+    None for any other line, and for marks with no words (`## #`)."""
     match = _HEADING.match(line)
-    return (len(match.group(1)), unemphasized(match.group(2)).strip()) if match else None
+    if match is None:
+        return None
+    text = unemphasized(match.group(2)).strip()
+    # marks with no words (`## #`) head nothing: the line is text as printed
+    return (len(match.group(1)), text) if text else None
 
 
 def unemphasized(text: str) -> str:

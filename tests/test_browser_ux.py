@@ -69,7 +69,8 @@ def site(service, feedback_path):
 <meta name="viewport" content="width=device-width, initial-scale=1"><title>新闻网</title></head>
 <body><h1>新闻网</h1><script src="{server_url}/widget.js" defer></script></body></html>"""
     with host_site(host_page) as host_url:
-        config = ServerConfig(frame_ancestors=(host_url,), feedback_path=feedback_path, rate_limit=1000)
+        config = ServerConfig(frame_ancestors=(host_url,), feedback_path=feedback_path, rate_limit=1000,
+                              examples=("河口镇新建了多少座公厕?", "全镇有多少个村?"))
         with serving(create_app(service=service, config=config), port=server_port):
             yield server_url, host_url
 

@@ -366,7 +366,7 @@ def test_feedback_from_chat_and_widget_is_stored(page_of, site, feedback_path):
     frame = widget.frame_locator("iframe.newsqa-widget-frame")
     frame.locator("#question").fill(QUESTION)
     frame.locator("#question").press("Enter")
-    frame.locator(".msg.bot .vote.up").click()
+    frame.locator(".msg.bot .vote.up").click(timeout=WAIT_MS)  # the answer first: slow on a loaded machine
     expect(frame.locator(".feedback-note")).to_contain_text("谢谢", timeout=WAIT_MS)
 
     records = FeedbackStore(feedback_path).records()[before:]

@@ -62,10 +62,11 @@ def main() -> None:
     index_dir = args.index_dir
     if index_dir is None:
         from index.embedding import load_encoder
+        from index.paths import BUNDLED_CORPUS
         from index.pipeline import build_index
 
         index_dir = Path(tempfile.mkdtemp(prefix="newsqa-answer-stages-")) / "index"
-        build_index(None, index_dir=index_dir, encoder=load_encoder(), progress=False)
+        build_index([BUNDLED_CORPUS], index_dir=index_dir, encoder=load_encoder(), progress=False)
     archive = open_archive(index_dir)
     questions = [q.question for q in builtin_set("pages-dev").questions()[: args.questions]]
     clock = StageClock()

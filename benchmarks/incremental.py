@@ -209,6 +209,10 @@ def main() -> int:
         shutil.rmtree(scratch, ignore_errors=True)
     if args.json:
         args.json.write_text(json.dumps(rows, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    from common import save_results
+
+    save_results("incremental", {"adds": args.adds, "rows": rows})
+    print("  saved results/incremental.json")
     return 0
 
 

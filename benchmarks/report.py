@@ -152,7 +152,8 @@ def backends_row(r):
     what = "local vs Qdrant (client's local mode)"
     if not r:
         return ["8", what, "report", "–", verdict(None)]
-    text = "; ".join(f"{x['backend']} @ {x['chunks']:,}: ingest ratio {x['ingest_ratio']:.2f}, search p50 "
+    text = "; ".join(f"{x['backend']} @ {x['chunks']:,}: ingest ratio {x.get('ingest_ratio_cpu', x['ingest_ratio']):.2f}"
+                     f"{' (CPU)' if 'ingest_ratio_cpu' in x else ''}, search p50 "
                      f"{x['search_ms_p50']:.1f} ms, answer p50 {x['answer_ms_p50']:.1f} ms, add "
                      f"{x['add_s_beyond_embedding']:.2f} s, {x['bytes_per_chunk']:,} B/chunk" for x in r["rows"])
     return ["8", what, "report", text, "measured"]

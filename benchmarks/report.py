@@ -144,7 +144,8 @@ def incremental_row(r):
     if not r:
         return ["7", what, "flat in M", "–", verdict(None)]
     text = "; ".join(f"{x['index_chunks']:,}: {x['add_s_beyond_embedding_median']:.2f} s, of it the index's own "
-                     f"{x['index_s_median']:.2f} s" for x in r["rows"])
+                     f"{x['index_s_median']:.2f} s" + (f" ({x['index_cpu_s_median']:.2f} s CPU)"
+                                                       if "index_cpu_s_median" in x else "") for x in r["rows"])
     return ["7", what, "flat in M", text, "measured"]
 
 
@@ -233,6 +234,10 @@ def sections(results: dict) -> list[str]:
         keys = [k for k in r["rows"][0] if k != "index_chunks"] if r["rows"] else []
         out.append(f"## 7. Adding pages to a large index\n\n_{when(r)}_\n\n" + table(
             ["index chunks", *keys], [[f"{x['index_chunks']:,}", *(x.get(k) for k in keys)] for x in r["rows"]]))
+        if before := results.get("incremental_format4"):
+            out[-1] += ("\n\nThe same benchmark on index format 4 (every file's record in the generation's "
+                        f"manifest), measured {when(before)}:\n\n" + table(
+                ["index chunks", *keys], [[f"{x['index_chunks']:,}", *(x.get(k) for k in keys)] for x in before["rows"]]))
     if r := results.get("backends"):
         keys = [k for k in r["rows"][0] if k not in ("backend",)] if r["rows"] else []
         out.append(f"## 8. Backends side by side\n\n_{when(r)}_\n\n" + table(

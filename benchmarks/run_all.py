@@ -28,6 +28,9 @@ FULL = {
     "query_latency": ["--sizes", "1000", "10000", "100000", "1000000"],
     "baseline": ["--sizes", "1000", "10000", "100000"],
     "startup": ["--repeats", "2"],
+    "answer_stages": ["--questions", "20", "--repeat", "3"],
+    "incremental": ["--sizes", "10000", "100000", "1000000", "--adds", "3"],
+    "backends": ["--chunks", "1000", "10000", "--limit", "50"],
 }
 QUICK = {
     "encoder_speed": ["--rounds", "1", "--variants", "fp32", "int8"],
@@ -36,6 +39,9 @@ QUICK = {
     "query_latency": ["--sizes", "1000", "10000", "--questions", "40"],
     "baseline": ["--sizes", "1000", "10000"],
     "startup": ["--repeats", "1"],
+    "answer_stages": ["--questions", "10", "--repeat", "2"],
+    "incremental": ["--sizes", "10000", "--adds", "2"],
+    "backends": ["--chunks", "212", "--limit", "20"],
 }
 
 
@@ -56,7 +62,13 @@ def run(name: str, arguments: list[str], *, timeout_s: float) -> float | None:
 
 def load(name: str) -> dict | None:
     path = RESULTS / f"{name}.json"
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else None
+    if not path.exists():
+        return None
+    found = json.loads(path.read_text(encoding="utf-8"))
+    if isinstance(found, list):  # written by a script's --json alone: rows, dated by the file
+        found = {"benchmark": name, "rows": found, "measured_at": time.strftime(
+            "%Y-%m-%d %H:%M:%S", time.localtime(path.stat().st_mtime)), "machine": None}
+    return found
 
 
 def main() -> None:
@@ -77,6 +89,7 @@ def main() -> None:
     results["faiss_scaling"] = load("faiss_scaling_fitted")
     results["faiss_scaling_random"] = load("faiss_scaling_random")
     results["faiss_checks"] = load("faiss_checks")
+    results["incremental_format4"] = load("incremental_format4")  # before format 5, when measured
     write_reports(results, mode="quick" if args.quick else "full")
     print(f"\nwrote {BENCHMARKS / 'RESULTS.md'} and the table in {BENCHMARKS / 'README.md'}")
 

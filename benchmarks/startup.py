@@ -43,7 +43,7 @@ step("import encoder runtime (onnxruntime + tokenizers)", lambda: (__import__("o
 from index.embedding import load_encoder
 from index.store import IndexStore
 store = step("load index (records, vectors, FAISS, BM25)",
-             lambda: [s := IndexStore.load(sys.argv[1]), s.vectors, s.dense, s.bm25][0])
+             lambda: [s := IndexStore.load(sys.argv[1]), s.vectors, [g.dense for g in s.segments], s.keyword_parts(), s.keyword_length][0])
 encoder = step("load embedding model", lambda: load_encoder(store.model))
 from index.tokenize import tokenize
 step("load jieba dictionary (first tokenize)", lambda: tokenize("开发区"))

@@ -252,3 +252,56 @@ def test_a_build_over_an_unchanged_carried_over_segment_hashes_none_of_it(tmp_pa
     _copy(folder, 3)
     _build(folder, index_dir)
     assert segment / store.TOKENS in hashed
+
+
+def _as_format_4(index_dir: Path) -> None:
+    """The live generation as format 4 wrote it: every file's record in the manifest (naming its
+    segment), none in the segments' records."""
+    import hashlib
+    import json
+
+    records = IndexStore.load(index_dir).manifest["files"]
+    generation = current_generation(index_dir)
+    manifest = json.loads((generation / store.MANIFEST).read_text(encoding="utf-8"))
+    for entry in manifest["segments"]:
+        path = index_dir / store.SEGMENTS / entry["name"] / store.SEGMENT_MANIFEST
+        record = json.loads(path.read_text(encoding="utf-8"))
+        del record["files"]
+        raw = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+        path.write_bytes(raw)
+        entry["sha256"] = hashlib.sha256(raw).hexdigest()
+    manifest.update(format_version=4, files=records)
+    manifest[store._DIGEST] = store._manifest_digest(manifest)
+    (generation / store.MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+
+
+def test_file_records_live_in_their_segments_and_a_format_4_index_is_carried_forward(tmp_path):
+    import json
+
+    corpus, index_dir = tmp_path / "pages", tmp_path / "index"
+    _copy(corpus, 0, 1)
+    _build(corpus, index_dir)
+    generation = current_generation(index_dir)
+    assert "files" not in json.loads((generation / store.MANIFEST).read_text(encoding="utf-8"))
+    before = IndexStore.load(index_dir).manifest["files"]
+    assert set(before) == {PAGES[0].name, PAGES[1].name}
+
+    _as_format_4(index_dir)
+    old = IndexStore.load(index_dir)
+    assert old.manifest["format_version"] == 4 and old.manifest["files"] == before
+
+    encoder = CountingEncoder()
+    _copy(corpus, 2)
+    _build(corpus, index_dir, encoder)
+    grown = IndexStore.load(index_dir)
+    assert grown.manifest["format_version"] == store.FORMAT_VERSION
+    assert set(grown.manifest["files"]) == {PAGES[0].name, PAGES[1].name, PAGES[2].name}
+    assert {k: v for k, v in grown.manifest["files"][PAGES[0].name].items() if k != "segment"} == \
+        {k: v for k, v in before[PAGES[0].name].items() if k != "segment"}
+    # the carried-forward files' vectors were reused: only the new page was embedded
+    assert encoder.encoded and all(t in {passage_text(c) for c in grown.chunks if c.source == PAGES[2].name}
+                                   for t in encoder.encoded)
+
+    os.remove(corpus / PAGES[1].name)  # a removed file leaves its record behind as a tombstone
+    _build(corpus, index_dir)
+    assert set(IndexStore.load(index_dir).manifest["files"]) == {PAGES[0].name, PAGES[2].name}

@@ -169,10 +169,14 @@ def _scores(store, tokens):
 def _as_previous_format(index_dir: Path) -> None:
     """Turn the live generation into one written before vocabularies were recorded (format 2):
     every file in the generation folder, checksummed by its manifest."""
-    generation = IndexStore.load(index_dir).path
+    store = IndexStore.load(index_dir)
+    generation = store.path
     [segment] = segment_folders(generation)
     manifest = json.loads((generation / MANIFEST).read_text(encoding="utf-8"))
     manifest.update(format_version=2, tokenizer_version="an-earlier-tokenizer")
+    # a manifest of format 2 held every file's record (format 5 keeps them in the segments)
+    manifest["files"] = {source: {k: v for k, v in entry.items() if k != "segment"}
+                         for source, entry in store.manifest["files"].items()}
     del manifest["vocabulary"], manifest["segments"]
     manifest["checksums"] = {}
     for name in (ARTICLES, CHUNKS, TOKENS, VECTORS, DENSE):

@@ -122,7 +122,8 @@ class LocalBackend:
         kept_files = {s: e for s, e in files.items() if s not in gone}
         contents = list(changes.write)
         segments: list[dict] = []
-        if previous is not None and previous.legacy:  # formats 2 and 3 are written anew, vectors kept
+        if previous is not None and (previous.legacy or previous.manifest["format_version"] < 5):
+            # formats 2 to 4 (file records in the manifest) are written anew, vectors kept
             contents += self.stored(kept_files).values()
             kept_files = {}
         elif previous is not None:
@@ -185,10 +186,11 @@ def _carried_over(previous, gone: set[str]) -> list[dict]:
     entries = {e["name"]: e for e in previous.manifest["segments"]}
     carried = []
     for segment in previous.segments:
-        removed = set(segment.removed) | (gone & set(segment.sources))
+        held = set(segment.sources) | set(segment.record.get("files", ()))
+        removed = set(segment.removed) | (gone & held)
         spans = [span for source, span in segment.sources.items() if source not in removed]
         chunks, articles = sum(s[1] - s[0] for s in spans), sum(s[3] - s[2] for s in spans)
-        if chunks or articles:
+        if chunks or articles or held - removed:  # files without rows keep their records here
             carried.append({**entries[segment.name], "removed": sorted(removed), "live_chunks": chunks,
                             "live_articles": articles})
     return carried

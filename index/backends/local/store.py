@@ -5,12 +5,13 @@
       LOCK                     held by a build, so two builds never interleave
       verified.json            what builds last found intact (size, mtime, sha256 per segment file)
       gen-20240521T101500-3fa2c1/
-        manifest.json          format, model, versions, per-file records (each naming its segment),
-                               the segments with their removed files, counts, checksums, digest
+        manifest.json          format, model, versions, the segments with their removed files
+                               (tombstones), counts, checksums, digest
         userdict.txt           the archive's own words the tokens were cut with
       segments/
         seg-20240521T101500-9b04d7/
-          segment.json         counts, each file's rows, the checksum and size of every other file
+          segment.json         counts, each file's record (hash, path, encoding …) and rows, the
+                               checksum and size of every other file
           articles.jsonl       one Article per line, full text
           chunks.jsonl         one Chunk per line, same order as the vectors
           tokens.jsonl         the BM25 tokens of each chunk (for merges and re-cuts)
@@ -25,7 +26,9 @@ rows stay in their old segment, marked removed in the generation (a tombstone), 
 rewrites that segment: when more than `MAX_REMOVED_SHARE` of its rows are removed, or when
 `MERGE_FACTOR` segments of one size tier (powers of `MERGE_FACTOR` chunks) have gathered, the
 build rewrites them into its own new segment. Each chunk is so rewritten about once per tier,
-and adding pages costs in proportion to the pages, not to the index. BM25 statistics are summed
+and adding pages costs in proportion to the pages, not to the index: each file's record is written
+once, into the segment that holds its rows, so a build neither rewrites nor re-hashes the records
+of the files it carries over (the generation's manifest stays small). BM25 statistics are summed
 over segments at search time (`keyword`), so scores equal those of a single index.
 
 Segments are written into a hidden temporary folder, fsynced and renamed into `segments/`;
@@ -41,7 +44,8 @@ it reads, and of the segments it only carries over, the files whose size or modi
 differ from when a build last hashed them (`verified.json`), so it does not hash the whole index.
 
 Generations of formats 2 and 3 (one folder holding every file) are read as one segment; the
-next build writes them anew as format 4, reusing their vectors.
+next build writes them anew, reusing their vectors, as it does a generation of format 4 (whose
+manifest held every file's record).
 """
 
 from __future__ import annotations
@@ -67,12 +71,13 @@ from index.errors import IndexIncompatibleError, IndexMissingError, IndexWriteEr
 from index.records import Article, ArticleDate, Chunk
 from index.tokenize import EMPTY, Tokenizer, Vocabulary, VocabularyError, tokenizer_for
 
-#: 2: the manifest carries a digest of itself; 3: the archive's vocabulary; 4: segments
-FORMAT_VERSION = 4
+#: 2: the manifest carries a digest of itself; 3: the archive's vocabulary; 4: segments;
+#: 5: each file's record in the segment holding it (the generation lists segments and tombstones)
+FORMAT_VERSION = 5
 #: formats this version reads: a format-2 index predates recorded vocabularies, and its questions
 #: are cut by the general dictionary until `newsqa index` cuts its terms again (vectors are kept);
 #: formats 2 and 3 hold everything in the generation folder (read as one segment)
-READABLE_FORMATS = (2, 3, FORMAT_VERSION)
+READABLE_FORMATS = (2, 3, 4, FORMAT_VERSION)
 INDEX_KIND = "newsqa-index"
 CURRENT = "CURRENT"
 LOCK = "LOCK"
@@ -319,7 +324,25 @@ class Generation:
             folder = Path(index_dir) / SEGMENTS / name
             record = _read_segment_record(folder, entry.get("sha256"))
             segments.append(Segment(folder, record, frozenset(entry.get("removed", ()))))
+        if manifest["format_version"] >= 5:
+            manifest["files"] = _files_of(path, manifest, segments)
         return cls(path, manifest, vocabulary, segments)
+
+
+def _files_of(path: Path, manifest: dict, segments: Sequence[Segment]) -> dict[str, dict]:
+    """Every live file's record (naming its segment), from the segments' records: a file is
+    live in the one segment that holds it and has not removed it."""
+    files: dict[str, dict] = {}
+    for segment in segments:
+        records = segment.record.get("files")
+        if not isinstance(records, dict):
+            raise _corrupt(segment.path, f"{SEGMENT_MANIFEST} does not record its files")
+        for source, entry in records.items():
+            if source not in segment.removed:
+                if source in files:
+                    raise _corrupt(path, f"two segments hold the live rows of {source}")
+                files[source] = {**entry, "segment": segment.name}
+    return dict(sorted(files.items()))
 
 
 def _read_segment_record(folder: Path, sha256: str | None) -> dict:
@@ -529,7 +552,8 @@ def _read_manifest(path: Path) -> dict:
         )
     if manifest.get(_DIGEST) != _manifest_digest(manifest):
         raise _corrupt(path, f"{MANIFEST} does not match its own digest")
-    required = ("model", "dimension", "files", "counts", "chunker_version", "tokenizer_version")
+    required = ("model", "dimension", "counts", "chunker_version", "tokenizer_version")
+    required += ("files",) if manifest["format_version"] < 5 else ("segments",)
     if any(key not in manifest for key in required):
         raise _corrupt(path, "the manifest lacks required fields")
     return manifest
@@ -642,7 +666,9 @@ def write_generation(
     Its segments are `kept` (entries of the live generation's `segments`, each naming the files
     since removed from it) followed, when there are any articles or chunks, by a new segment of
     `articles`, `chunks`, `tokens` and `vectors`. Entries of `manifest["files"]` that name no
-    segment are the new segment's. `tokens` were cut with `vocabulary`, which the generation
+    segment are the new segment's, and recorded in it (a build that writes only such files,
+    without rows, still writes a segment for their records); the others are already recorded in
+    their segments, and the manifest itself holds no file records. `tokens` were cut with `vocabulary`, which the generation
     records (the manifest's `vocabulary` entry gains its sha256 and word count), so questions
     are cut with it too.
 
@@ -654,11 +680,15 @@ def write_generation(
     staging = index_dir / f"{_TEMPORARY_PREFIX}{name}"
     segment_staging = index_dir / f"{_TEMPORARY_PREFIX}{segment_name}"
     segments = [dict(entry) for entry in kept]
+    # the records of the files this build writes: the new segment's; the others are in their segments
+    files = {source: {k: v for k, v in entry.items() if k != "segment"}
+             for source, entry in manifest.get("files", {}).items() if not entry.get("segment")}
     try:
-        if articles or chunks:
+        if articles or chunks or files:
             segment_staging.mkdir(parents=True)
             record = _write_segment(segment_staging, articles=articles, chunks=chunks, tokens=tokens, vectors=vectors,
-                                    model=manifest.get("model"), approximate_threshold=approximate_threshold)
+                                    model=manifest.get("model"), approximate_threshold=approximate_threshold,
+                                    files=files)
             _fsync_tree(segment_staging)
             (index_dir / SEGMENTS).mkdir(exist_ok=True)
             os.rename(segment_staging, index_dir / SEGMENTS / segment_name)
@@ -691,7 +721,8 @@ def _write_failure(index_dir: Path, error: OSError) -> str:
             "Free some space and run `newsqa index` again: the passages embedded so far are kept.")
 
 
-def _write_segment(folder: Path, *, articles, chunks, tokens, vectors, model, approximate_threshold) -> dict:
+def _write_segment(folder: Path, *, articles, chunks, tokens, vectors, model, approximate_threshold,
+                   files: dict | None = None) -> dict:
     """One segment's files and its segment.json; returns that record (with its own sha256)."""
     from index.backends.local.dense import APPROXIMATE_THRESHOLD, build_dense_index, index_kind, write_dense_index
     from index.backends.local.keyword import build_postings, write_postings
@@ -708,7 +739,8 @@ def _write_segment(folder: Path, *, articles, chunks, tokens, vectors, model, ap
         articles = sorted(articles, key=lambda a: a.source)
         sources = _source_rows(articles, chunks)
     record = {"kind": SEGMENT_KIND, "chunks": len(chunks), "articles": len(articles), "model": model,
-              "dimension": None, "dense_index": None, "tokens": sum(map(len, tokens)), "sources": sources}
+              "dimension": None, "dense_index": None, "tokens": sum(map(len, tokens)), "sources": sources,
+              "files": dict(sorted((files or {}).items()))}
     _write_jsonl(folder / ARTICLES, (article_to_record(a) for a in articles))
     _write_jsonl(folder / CHUNKS, (c.to_json() for c in chunks))
     _write_jsonl(folder / TOKENS, tokens)
@@ -733,9 +765,9 @@ def _write_segment(folder: Path, *, articles, chunks, tokens, vectors, model, ap
 
 
 def _write_staging(staging: Path, *, manifest, segments, new_segment, vocabulary) -> None:
-    manifest = {"kind": INDEX_KIND, "format_version": FORMAT_VERSION, **manifest, "segments": segments}
-    manifest["files"] = {source: {**entry, "segment": entry.get("segment") or new_segment}
-                         for source, entry in manifest.get("files", {}).items()}
+    # each file's record is in its segment (`_files_of` reads them back)
+    manifest = {"kind": INDEX_KIND, **{k: v for k, v in manifest.items() if k != "files"},
+                "format_version": FORMAT_VERSION, "segments": segments}
     kinds = sorted({s["dense_index"] for s in segments if s.get("dense_index")})
     manifest["dense_index"] = kinds[0] if len(kinds) == 1 else ("+".join(kinds) if kinds else None)
     manifest["vocabulary"] = {**manifest.get("vocabulary", {}), "sha256": vocabulary.sha256, "words": len(vocabulary)}

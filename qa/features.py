@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 import re
 import threading
-from dataclasses import astuple, dataclass, fields
+from dataclasses import dataclass, fields
 from enum import Enum
 from functools import lru_cache
 
@@ -70,10 +70,16 @@ class Features:
 
     @classmethod
     def names(cls) -> tuple[str, ...]:
-        return tuple(f.name for f in fields(cls))
+        return _field_names(cls)
 
     def vector(self) -> tuple[float, ...]:
-        return astuple(self)
+        # every field is a float: no deep copy (dataclasses.astuple) is needed on this hot path
+        return tuple(getattr(self, name) for name in _field_names(type(self)))
+
+
+@lru_cache(maxsize=None)
+def _field_names(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
 
 
 def feature_names() -> tuple[str, ...]:

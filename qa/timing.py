@@ -41,11 +41,11 @@ def main(argv: list[str] | None = None) -> None:
           " ms compose  (median over questions)")
 
 
-if __name__ == "__main__":
-    main()
-
-
 def _dev_questions(n: int) -> list[str]:
     from eval.corpora import builtin_set
 
     return [q.question for q in builtin_set("pages-dev").questions()[:n]]
+
+
+if __name__ == "__main__":
+    main()
